@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from arena.models import Battle, ModelEndpoint, Team, Turn, Vote
+
+
+class ModelEndpointInline(admin.TabularInline):
+    model = ModelEndpoint
+    extra = 0
+    fields = ["name", "base_url", "model_id", "api_key_env", "weight", "is_active", "is_healthy"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "is_demo"]
+    list_filter = ["is_demo"]
+    search_fields = ["name", "organization"]
+    inlines = [ModelEndpointInline]
+
+
+@admin.register(ModelEndpoint)
+class ModelEndpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "model_id", "weight", "is_active", "is_healthy", "last_probe_at"]
+    list_filter = ["is_active", "is_healthy", "team"]
+    search_fields = ["name", "model_id", "team__name"]
+    readonly_fields = ["is_healthy", "last_probe_at", "last_probe_error", "created_at"]
+
+
+class TurnInline(admin.StackedInline):
+    model = Turn
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in Turn._meta.fields]
+
+
+@admin.register(Battle)
+class BattleAdmin(admin.ModelAdmin):
+    list_display = ["id", "model_a", "model_b", "status", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in Battle._meta.fields]
+    inlines = [TurnInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["battle", "choice", "seconds_after_last_token", "created_at"]
+    list_filter = ["choice"]
+    readonly_fields = [f.name for f in Vote._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

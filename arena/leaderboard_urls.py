@@ -1,0 +1,5 @@
+from django.urls import path
+
+from arena import leaderboard_views
+
+urlpatterns = [path("leaderboard/", leaderboard_views.leaderboard, name="leaderboard")]

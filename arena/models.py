@@ -1,0 +1,169 @@
+import os
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    """A programme team (or a demo stand-in). Its models compete in the arena."""
+
+    name = models.CharField(_("팀 이름"), max_length=100, unique=True)
+    organization = models.CharField(_("주관 기관"), max_length=200, blank=True)
+    description = models.TextField(_("설명"), blank=True)
+    is_demo = models.BooleanField(
+        _("데모 팀"), default=False, help_text=_("시연용으로 만든 가상의 팀입니다. 실제 참가팀이 아닙니다.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("참가팀")
+        verbose_name_plural = _("참가팀")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ModelEndpointQuerySet(models.QuerySet):
+    def available(self):
+        """Endpoints the pair sampler may draw: switched on, last probe healthy, positive weight."""
+        return self.filter(is_active=True, is_healthy=True, weight__gt=0)
+
+
+class ModelEndpoint(models.Model):
+    """One team model behind an OpenAI-compatible endpoint.
+
+    The API key itself is never stored: `api_key_env` names the environment variable that holds it,
+    read only at request time by the inference client.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="endpoints", verbose_name=_("팀"))
+    name = models.CharField(_("모델 이름"), max_length=100)
+    base_url = models.URLField(
+        _("기본 URL"), max_length=500, help_text=_("OpenAI 호환 API의 기본 주소 (예: http://host:8000/v1)")
+    )
+    model_id = models.CharField(_("모델 ID"), max_length=200, help_text=_("요청 본문의 model 값"))
+    api_key_env = models.CharField(
+        _("API 키 환경변수"),
+        max_length=100,
+        blank=True,
+        help_text=_("키를 담은 환경변수 이름. 키 자체는 저장하지 않습니다."),
+    )
+    weight = models.FloatField(_("표본 추출 가중치"), default=1.0)
+    is_active = models.BooleanField(_("사용"), default=True)
+    is_healthy = models.BooleanField(_("정상 응답"), default=True)
+    last_probe_at = models.DateTimeField(_("마지막 점검"), null=True, blank=True)
+    last_probe_error = models.CharField(_("마지막 점검 오류"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ModelEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="endpoint_unique_team_model"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="endpoint_weight_non_negative"),
+        ]
+        verbose_name = _("모델 엔드포인트")
+        verbose_name_plural = _("모델 엔드포인트")
+
+    def __str__(self) -> str:
+        return f"{self.team.name} / {self.name}"
+
+    def api_key(self) -> str | None:
+        if not self.api_key_env:
+            return None
+        return os.environ.get(self.api_key_env) or None
+
+
+class Battle(models.Model):
+    """Two anonymous models answering the same citizen, side by side."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("진행 중")
+        FAILED = "failed", _("실패")
+        VOTED = "voted", _("투표 완료")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    voter = models.CharField(_("가명 투표자 ID"), max_length=64, db_index=True)
+    model_a = models.ForeignKey(ModelEndpoint, on_delete=models.PROTECT, related_name="+")
+    model_b = models.ForeignKey(ModelEndpoint, on_delete=models.PROTECT, related_name="+")
+    # What the endpoints called themselves when the battle started: results stay tied to a version.
+    model_a_version = models.CharField(max_length=200)
+    model_b_version = models.CharField(max_length=200)
+    pair_probability = models.FloatField(_("쌍 추출 확률"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    failure = models.CharField(_("실패 사유"), max_length=200, blank=True)
+    in_turn = models.BooleanField(_("답변 생성 중"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(model_a=models.F("model_b")), name="battle_distinct_models"
+            ),
+        ]
+        verbose_name = _("대결")
+        verbose_name_plural = _("대결")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class Turn(models.Model):
+    """One prompt and both answers. Only the redacted prompt is ever stored."""
+
+    battle = models.ForeignKey(Battle, on_delete=models.CASCADE, related_name="turns")
+    index = models.PositiveSmallIntegerField()
+    prompt = models.TextField(_("질문 (개인정보 가림)"))
+    response_a = models.TextField(blank=True)
+    response_b = models.TextField(blank=True)
+    reasoning_a = models.TextField(blank=True)
+    reasoning_b = models.TextField(blank=True)
+    ttft_ms_a = models.PositiveIntegerField(null=True, blank=True)
+    ttft_ms_b = models.PositiveIntegerField(null=True, blank=True)
+    tokens_per_s_a = models.FloatField(null=True, blank=True)
+    tokens_per_s_b = models.FloatField(null=True, blank=True)
+    output_tokens_a = models.PositiveIntegerField(null=True, blank=True)
+    output_tokens_b = models.PositiveIntegerField(null=True, blank=True)
+    finish_reason_a = models.CharField(max_length=40, blank=True)
+    finish_reason_b = models.CharField(max_length=40, blank=True)
+    error_a = models.CharField(max_length=300, blank=True)
+    error_b = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["battle", "index"]
+        constraints = [models.UniqueConstraint(fields=["battle", "index"], name="turn_unique_index")]
+
+    def __str__(self) -> str:
+        return f"{self.battle_id} #{self.index + 1}"
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error_a or self.error_b)
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        A = "a", _("A가 더 좋음")
+        B = "b", _("B가 더 좋음")
+        TIE = "tie", _("비슷함")
+        BOTH_BAD = "both_bad", _("둘 다 별로")
+
+    battle = models.OneToOneField(Battle, on_delete=models.CASCADE, related_name="vote")
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+    voter = models.CharField(_("가명 투표자 ID"), max_length=64, db_index=True)
+    seconds_after_last_token = models.FloatField(_("마지막 토큰 후 투표까지 (초)"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("투표")
+        verbose_name_plural = _("투표")
+
+    def __str__(self) -> str:
+        return f"{self.battle_id}: {self.choice}"

@@ -1,0 +1,183 @@
+"""Writes of the arena: endpoints, battles, turns, votes. Each service owns its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arena import sampling
+from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
+from arena.models import Battle, ModelEndpoint, Team, Turn, Vote
+
+_rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
+
+
+def voter_pseudonym(token: str) -> str:
+    """The stored voter id: a keyed hash of the session's random voter token, never the token itself."""
+    return hmac.new(settings.ARENA_VOTER_SALT.encode(), token.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def endpoint_register(
+    *,
+    team: str,
+    model: str,
+    base_url: str,
+    model_id: str,
+    api_key_env: str = "",
+    weight: float = 1.0,
+    is_demo: bool = False,
+    organization: str = "",
+    description: str = "",
+) -> tuple[ModelEndpoint, bool]:
+    """Create or update the endpoint of (team, model). Returns (endpoint, created)."""
+    if weight < 0:
+        raise ValueError("weight must not be negative")
+    with transaction.atomic():
+        team_obj, _ = Team.objects.get_or_create(name=team)
+        changed = False
+        for attr, value in (
+            ("is_demo", is_demo),
+            ("organization", organization),
+            ("description", description),
+        ):
+            if value and getattr(team_obj, attr) != value:
+                setattr(team_obj, attr, value)
+                changed = True
+        if changed:
+            team_obj.save()
+        endpoint, created = ModelEndpoint.objects.update_or_create(
+            team=team_obj,
+            name=model,
+            defaults={
+                "base_url": base_url,
+                "model_id": model_id,
+                "api_key_env": api_key_env,
+                "weight": weight,
+                "is_active": True,
+            },
+        )
+    return endpoint, created
+
+
+def battle_create(*, voter: str) -> Battle:
+    """Draw a pair of available models and open a battle for this voter."""
+    endpoints = list(ModelEndpoint.objects.available().select_related("team"))
+    try:
+        draw = sampling.draw_pair([e.weight for e in endpoints], _rng)
+    except ValueError:
+        raise NoModelsAvailable(NO_MODELS_MESSAGE) from None
+    model_a, model_b = endpoints[draw.a], endpoints[draw.b]
+    return Battle.objects.create(
+        voter=voter,
+        model_a=model_a,
+        model_b=model_b,
+        model_a_version=model_a.model_id,
+        model_b_version=model_b.model_id,
+        pair_probability=draw.probability,
+    )
+
+
+@dataclass(frozen=True)
+class SideResult:
+    text: str
+    reasoning: str
+    ttft_ms: int | None
+    tokens_per_s: float | None
+    output_tokens: int | None
+    finish_reason: str
+    error: str  # "" when the side finished; otherwise "<kind>: <detail>" for staff
+
+
+def turn_record(
+    *,
+    battle: Battle,
+    index: int,
+    prompt: str,
+    side_a: SideResult,
+    side_b: SideResult,
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+) -> Turn:
+    """Store a finished turn. A failed side closes the battle to voting."""
+    with transaction.atomic():
+        turn = Turn.objects.create(
+            battle=battle,
+            index=index,
+            prompt=prompt,
+            started_at=started_at,
+            finished_at=finished_at,
+            **{f"{name}_a": value for name, value in _side_fields(side_a).items()},
+            **{f"{name}_b": value for name, value in _side_fields(side_b).items()},
+        )
+        updates: dict[str, object] = {"in_turn": False}
+        if turn.failed:
+            updates |= {"status": Battle.Status.FAILED, "failure": (side_a.error or side_b.error)[:200]}
+        Battle.objects.filter(pk=battle.pk).update(**updates)
+    return turn
+
+
+def turn_begin(*, battle_id) -> None:
+    """Mark a turn as streaming: no vote is taken until both sides of it are stored."""
+    Battle.objects.filter(pk=battle_id).update(in_turn=True)
+
+
+def _side_fields(side: SideResult) -> dict[str, object]:
+    return {
+        "response": side.text,
+        "reasoning": side.reasoning,
+        "ttft_ms": side.ttft_ms,
+        "tokens_per_s": side.tokens_per_s,
+        "output_tokens": side.output_tokens,
+        "finish_reason": side.finish_reason[:40],
+        "error": side.error[:300],
+    }
+
+
+def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
+    """Record the one vote of a battle, atomically, and close the battle.
+
+    A second vote on the same battle (double click, replay, another tab) returns the stored vote
+    unchanged rather than failing, so the citizen still sees the reveal. Raises BattleNotVotable when
+    the battle failed, has no finished turn yet, or belongs to someone else.
+    """
+    if choice not in Vote.Choice.values:
+        raise BattleNotVotable(_("알 수 없는 선택입니다."))
+    with transaction.atomic():
+        battle = Battle.objects.select_for_update().filter(pk=battle_id, voter=voter).first()
+        if battle is None:
+            raise BattleNotVotable(_("이 대결을 찾을 수 없습니다."))
+        existing = Vote.objects.filter(battle=battle).first()
+        if existing is not None:
+            return existing
+        if battle.in_turn:
+            raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
+        if battle.status != Battle.Status.OPEN:
+            raise BattleNotVotable(
+                _("한쪽 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 새 대결을 시작해 주세요.")
+            )
+        last_turn = battle.turns.order_by("-index").first()
+        if last_turn is None:
+            raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
+        vote = Vote.objects.create(
+            battle=battle,
+            choice=choice,
+            voter=voter,
+            seconds_after_last_token=max(0.0, (timezone.now() - last_turn.finished_at).total_seconds()),
+        )
+        battle.status = Battle.Status.VOTED
+        battle.save(update_fields=["status"])
+    return vote
+
+
+def endpoint_probe_record(*, endpoint_id: int, error: str) -> None:
+    ModelEndpoint.objects.filter(pk=endpoint_id).update(
+        is_healthy=not error, last_probe_error=error[:300], last_probe_at=timezone.now()
+    )

@@ -1,0 +1,239 @@
+"""One turn of a battle: check the prompt, stream both models at once, store the result.
+
+`turn_run` is an async generator of plain dict events, relayed to the browser as they are by the
+websocket consumer. It knows nothing of Channels. Events, in order:
+
+  {"type": "battle", "battle_id", "max_turns", "max_chars"}      once, when a battle is opened
+  {"type": "turn_started", "turn", "prompt"}                      the prompt as stored (redacted)
+  {"type": "delta", "side": "a"|"b", "text"}                      answer text, coalesced
+  {"type": "side_done", "side"} / {"type": "side_error", "side", "message"}
+  {"type": "turn_done", "turn", "votable", "turns_left"}
+  {"type": "error", "code", "message"}                            the prompt was refused; nothing stored
+
+No event ever names a model or a team: the reveal happens only through the vote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arena import inference, services
+from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
+from arena.models import Battle, ModelEndpoint
+
+
+@dataclass
+class _Side:
+    label: str
+    endpoint: inference.Endpoint
+    text: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+    started: float = 0.0
+    first_token: float | None = None
+    last_token: float | None = None
+    pieces: int = 0
+    finish_reason: str = ""
+    usage: dict[str, Any] | None = None
+    error: inference.InferenceError | None = None
+
+    def result(self) -> services.SideResult:
+        tokens = (self.usage or {}).get("completion_tokens") or self.pieces or None
+        ttft = round((self.first_token - self.started) * 1000) if self.first_token is not None else None
+        rate = None
+        if tokens and self.first_token is not None and self.last_token and self.last_token > self.first_token:
+            rate = round(tokens / (self.last_token - self.first_token), 2)
+        return services.SideResult(
+            text="".join(self.text),
+            reasoning="".join(self.reasoning),
+            ttft_ms=ttft,
+            tokens_per_s=rate,
+            output_tokens=tokens if isinstance(tokens, int) else None,
+            finish_reason=self.finish_reason,
+            error=f"{self.error.kind}: {self.error.message}" if self.error else "",
+        )
+
+
+def timeouts() -> inference.Timeouts:
+    return inference.Timeouts(
+        connect=settings.ARENA_CONNECT_TIMEOUT,
+        first_token=settings.ARENA_FIRST_TOKEN_TIMEOUT,
+        idle=settings.ARENA_IDLE_TIMEOUT,
+        total=settings.ARENA_TOTAL_TIMEOUT,
+    )
+
+
+def endpoint_config(endpoint: ModelEndpoint) -> inference.Endpoint:
+    return inference.Endpoint(
+        base_url=endpoint.base_url, model_id=endpoint.model_id, api_key=endpoint.api_key()
+    )
+
+
+@dataclass(frozen=True)
+class _TurnPlan:
+    battle: Battle
+    index: int
+    created: bool
+    history_a: list[dict[str, str]]
+    history_b: list[dict[str, str]]
+    endpoint_a: inference.Endpoint
+    endpoint_b: inference.Endpoint
+
+
+@database_sync_to_async
+def _plan_turn(battle_id, voter: str) -> _TurnPlan:
+    created = battle_id is None
+    if created:
+        battle = services.battle_create(voter=voter)
+    else:
+        battle = Battle.objects.select_related("model_a", "model_b").filter(pk=battle_id, voter=voter).first()
+        if battle is None or battle.status != Battle.Status.OPEN:
+            raise ArenaError(_("이 대결은 끝났습니다. 새 대결을 시작해 주세요."), code="battle_closed")
+    turns = list(battle.turns.order_by("index"))
+    if len(turns) >= settings.ARENA_MAX_TURNS:
+        raise ArenaError(
+            _("한 대결에서는 질문을 %(n)d번까지 할 수 있습니다. 이제 투표해 주세요.")
+            % {"n": settings.ARENA_MAX_TURNS},
+            code="turn_limit",
+        )
+    history_a: list[dict[str, str]] = []
+    history_b: list[dict[str, str]] = []
+    for turn in turns:
+        history_a += [
+            {"role": "user", "content": turn.prompt},
+            {"role": "assistant", "content": turn.response_a},
+        ]
+        history_b += [
+            {"role": "user", "content": turn.prompt},
+            {"role": "assistant", "content": turn.response_b},
+        ]
+    services.turn_begin(battle_id=battle.pk)
+    return _TurnPlan(
+        battle=battle,
+        index=len(turns),
+        created=created,
+        history_a=history_a,
+        history_b=history_b,
+        endpoint_a=endpoint_config(battle.model_a),
+        endpoint_b=endpoint_config(battle.model_b),
+    )
+
+
+_record_turn = database_sync_to_async(services.turn_record)
+
+
+def check_prompt(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ArenaError(_("질문을 입력해 주세요."), code="empty_prompt")
+    text = text.strip()
+    if len(text) > settings.ARENA_MAX_PROMPT_CHARS:
+        raise ArenaError(
+            _("질문은 %(n)d자까지 입력할 수 있습니다. 지금은 %(m)d자입니다.")
+            % {"n": settings.ARENA_MAX_PROMPT_CHARS, "m": len(text)},
+            code="prompt_too_long",
+        )
+    return text
+
+
+async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue) -> None:
+    params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
+    side.started = time.monotonic()
+    try:
+        async for item in inference.stream_chat(side.endpoint, messages, params=params, timeouts=timeouts()):
+            if isinstance(item, inference.Delta):
+                now = time.monotonic()
+                if side.first_token is None:
+                    side.first_token = now
+                side.last_token = now
+                if item.reasoning:
+                    side.reasoning.append(item.reasoning)
+                if item.content:
+                    side.pieces += 1
+                    side.text.append(item.content)
+                    await queue.put(("delta", side.label, item.content))
+            else:
+                side.finish_reason = item.finish_reason or ""
+                side.usage = item.usage
+        await queue.put(("done", side.label, None))
+    except inference.InferenceError as error:
+        side.error = error
+        await queue.put(("error", side.label, None))
+
+
+async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[dict[str, Any]]:
+    try:
+        text = check_prompt(prompt)
+        plan = await _plan_turn(battle_id, voter)
+    except ArenaError as error:
+        yield {"type": "error", "code": error.code, "message": str(error.message)}
+        return
+    if plan.created:
+        yield {
+            "type": "battle",
+            "battle_id": str(plan.battle.pk),
+            "max_turns": settings.ARENA_MAX_TURNS,
+            "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
+        }
+    yield {"type": "turn_started", "turn": plan.index + 1, "prompt": text}
+    started_at = timezone.now()
+    sides = {"a": _Side("a", plan.endpoint_a), "b": _Side("b", plan.endpoint_b)}
+    queue: asyncio.Queue = asyncio.Queue()
+    user = {"role": "user", "content": text}
+    tasks = [
+        asyncio.create_task(_pump(sides["a"], [*plan.history_a, user], queue)),
+        asyncio.create_task(_pump(sides["b"], [*plan.history_b, user], queue)),
+    ]
+    try:
+        finished = 0
+        while finished < 2:
+            batch = [await queue.get()]
+            while not queue.empty():  # coalesce what piled up: fewer, larger websocket frames
+                batch.append(queue.get_nowait())
+            pending: dict[str, list[str]] = {}
+            for kind, label, payload in batch:
+                if kind == "delta":
+                    pending.setdefault(label, []).append(payload)
+                    continue
+                for side_label, pieces in pending.items():
+                    yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+                pending = {}
+                finished += 1
+                if kind == "done":
+                    yield {"type": "side_done", "side": label}
+                else:
+                    error = sides[label].error
+                    message = (
+                        SIDE_ERROR_MESSAGES.get(error.kind, DEFAULT_SIDE_ERROR)
+                        if error
+                        else DEFAULT_SIDE_ERROR
+                    )
+                    yield {"type": "side_error", "side": label, "message": str(message)}
+            for side_label, pieces in pending.items():
+                yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+    finally:
+        # The citizen left or something broke: close both upstream requests.
+        for task in tasks:
+            task.cancel()
+    turn = await _record_turn(
+        battle=plan.battle,
+        index=plan.index,
+        prompt=text,
+        side_a=sides["a"].result(),
+        side_b=sides["b"].result(),
+        started_at=started_at,
+        finished_at=timezone.now(),
+    )
+    yield {
+        "type": "turn_done",
+        "turn": plan.index + 1,
+        "votable": not turn.failed,
+        "turns_left": settings.ARENA_MAX_TURNS - plan.index - 1,
+    }

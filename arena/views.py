@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from arena import selectors, services
+from arena.consent import consent_give, session_voter
+from arena.errors import BattleNotVotable
+from arena.forms import VoteForm
+
+
+@require_GET
+def battle(request):
+    if session_voter(request.session) is None:
+        return render(request, "arena/consent.html")
+    return render(
+        request,
+        "arena/battle.html",
+        {
+            "max_turns": settings.ARENA_MAX_TURNS,
+            "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
+            "arena_messages": _arena_messages(),
+        },
+    )
+
+
+def _arena_messages() -> dict[str, str]:
+    """What the battle script announces through the status region, translated server-side."""
+    return {
+        "started": _("두 모델이 답변을 작성하고 있습니다."),
+        "sideDoneA": _("모델 A의 답변이 끝났습니다."),
+        "sideDoneB": _("모델 B의 답변이 끝났습니다."),
+        "votable": _("두 답변이 모두 끝났습니다. 투표하거나 이어서 질문할 수 있습니다."),
+        "votableLast": _("두 답변이 모두 끝났습니다. 질문 횟수를 모두 사용했으니 투표해 주세요."),
+        "failed": _("한쪽 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 새 대결을 시작해 주세요."),
+        "disconnected": _("서버와 연결이 끊겼습니다. 새 대결을 시작해 주세요."),
+        "empty": _("질문을 입력해 주세요."),
+        "tooLong": _("질문이 너무 깁니다."),
+        "masked": _("개인정보로 보이는 내용을 가린 뒤 보냈습니다:"),
+        "sideLabelA": _("모델 A"),
+        "sideLabelB": _("모델 B"),
+    }
+
+
+@require_POST
+def consent(request):
+    consent_give(request.session)
+    return redirect("arena:battle")
+
+
+@require_POST
+def vote(request):
+    form = VoteForm(request.POST)
+    voter = session_voter(request.session)
+    if not form.is_valid() or voter is None:
+        return render(request, "arena/partials/vote_error.html", {"message": None}, status=400)
+    battle_id = form.cleaned_data["battle_id"]
+    try:
+        services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+    except BattleNotVotable as error:
+        return render(request, "arena/partials/vote_error.html", {"message": error.message}, status=409)
+    battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=voter)
+    if request.htmx:
+        return render(request, "arena/partials/reveal.html", {"battle": battle_obj, "oob": True})
+    return redirect("arena:battle_detail", battle_id=battle_id)
+
+
+@require_GET
+def battle_detail(request, battle_id):
+    battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=session_voter(request.session))
+    return render(request, "arena/battle_detail.html", {"battle": battle_obj})
+
+
+@require_GET
+def privacy(request):
+    return render(request, "arena/privacy.html")

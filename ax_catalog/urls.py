@@ -1,0 +1,6 @@
+from django.urls import path
+
+from ax_catalog import views
+
+app_name = "ax_catalog"
+urlpatterns = [path("", views.index, name="index")]

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from arena.demo_models import DEMO_MODELS
+from arena.services import endpoint_register
+from portal import roles
+
+# Known passwords are for a local demo only: the command refuses to run with DEBUG off.
+DEMO_USERS = [
+    ("demo-admin", roles.ADMINISTRATOR, True),
+    ("demo-reviewer", roles.MINISTRY_REVIEWER, True),
+    ("demo-expert", roles.EXPERT, False),
+    ("demo-editor", roles.AGENCY_EDITOR, False),
+]
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+class Command(BaseCommand):
+    help = "Load demo data: demo teams and endpoints on the built-in demo model server, and demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--models-url", default=settings.DEMO_MODELS_URL)
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates users with known passwords; it only runs with DEBUG on.")
+        base_url = options["models_url"].rstrip("/") + "/v1"
+        with transaction.atomic():
+            for model in DEMO_MODELS:
+                endpoint_register(
+                    team=model.team,
+                    model=model.name,
+                    base_url=base_url,
+                    model_id=model.model_id,
+                    is_demo=True,
+                    organization="데모 (실제 참가팀 아님)",
+                    description=model.description,
+                )
+            User = get_user_model()
+            for username, role, is_staff in DEMO_USERS:
+                user, created = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.is_superuser = role == roles.ADMINISTRATOR
+                    user.save()
+                user.groups.add(Group.objects.get(name=role))
+        self.stdout.write(f"Demo data ready: {len(DEMO_MODELS)} demo models at {base_url}")
+        self.stdout.write(
+            f"Demo staff login: demo-admin / {DEMO_PASSWORD} (also demo-reviewer, demo-expert, demo-editor)"
+        )

@@ -1,0 +1,32 @@
+"""The portal's roles. Each is a Django group; permissions are checked against these names."""
+
+from django.utils.translation import gettext_lazy as _
+
+CITIZEN = "citizen"
+EXPERT = "expert"
+AGENCY_EDITOR = "agency_editor"
+MINISTRY_REVIEWER = "ministry_reviewer"
+ADMINISTRATOR = "administrator"
+
+LABELS = {
+    CITIZEN: _("국민 평가자"),
+    EXPERT: _("전문가"),
+    AGENCY_EDITOR: _("기관 편집자"),
+    MINISTRY_REVIEWER: _("부처 검토자"),
+    ADMINISTRATOR: _("관리자"),
+}
+ALL = tuple(LABELS)
+STAFF_ROLES = (EXPERT, MINISTRY_REVIEWER, ADMINISTRATOR)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    names = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
+        names.add(ADMINISTRATOR)
+    return names
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))

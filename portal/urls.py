@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from portal import views
+
+staff_patterns = ([path("", views.staff_home, name="home")], "staff")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", include(staff_patterns)),
+    path("admin/", admin.site.urls),
+    path("arena/", include("arena.urls")),
+    path("", include("arena.leaderboard_urls")),
+    path("ax/", include("ax_catalog.urls")),
+    path("api/v1/", include("arena.api.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+admin.site.site_header = "K-AI 공공평가 포털 관리"
+admin.site.site_title = "K-AI 포털 관리"

@@ -1,0 +1,164 @@
+// The battle page: one websocket per page, two panes filled as tokens arrive.
+// Screen readers hear milestones through #arena-status (started, each side done, votable), never
+// individual tokens. Model names never come over this socket; the reveal arrives with the vote.
+(function () {
+  "use strict";
+  var root = document.getElementById("arena");
+  if (!root) return;
+  var text = JSON.parse(document.getElementById("arena-messages").textContent);
+  var maxChars = parseInt(root.dataset.maxChars, 10);
+  var status = document.getElementById("arena-status");
+  var form = document.getElementById("prompt-form");
+  var input = document.getElementById("prompt-input");
+  var count = document.getElementById("prompt-count");
+  var errorBox = document.getElementById("prompt-error");
+  var sendButton = form.querySelector("[data-testid=send-prompt]");
+  var battleField = document.getElementById("vote-battle-id");
+  var voteButtons = document.querySelectorAll("#vote-form button[name=choice]");
+  var voteHint = document.getElementById("vote-hint");
+  var panes = { a: document.getElementById("response-a"), b: document.getElementById("response-b") };
+  var answers = { a: null, b: null };
+  var socket = null;
+  var pending = null;
+  var busy = false;
+  var closed = false;
+
+  function announce(message) { status.textContent = message; }
+  function setVoting(enabled) {
+    voteButtons.forEach(function (b) { b.disabled = !enabled; });
+    if (voteHint) voteHint.hidden = enabled;
+  }
+  function setSending(enabled) { sendButton.disabled = !enabled; input.disabled = !enabled && closed; }
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = !message;
+    input.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+  function closeBattle(message) {
+    closed = true;
+    busy = false;
+    setVoting(false);
+    input.disabled = true;
+    sendButton.disabled = true;
+    announce(message);
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
+    socket.addEventListener("open", function () {
+      if (pending) { socket.send(pending); pending = null; }
+    });
+    socket.addEventListener("message", function (event) { handle(JSON.parse(event.data)); });
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4403) { location.reload(); return; }
+      socket = null;
+      if (busy) closeBattle(text.disconnected);
+    });
+  }
+
+  function send(payload) {
+    var data = JSON.stringify(payload);
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(data); return; }
+    pending = data;
+    if (!socket) connect();
+  }
+
+  function startTurn(prompt) {
+    ["a", "b"].forEach(function (side) {
+      var q = document.createElement("p");
+      q.className = "turn-prompt";
+      q.textContent = prompt;
+      var answer = document.createElement("div");
+      answer.className = "turn-answer";
+      panes[side].appendChild(q);
+      panes[side].appendChild(answer);
+      panes[side].setAttribute("aria-busy", "true");
+      answers[side] = answer;
+    });
+  }
+
+  function handle(event) {
+    switch (event.type) {
+      case "battle":
+        battleField.value = event.battle_id;
+        break;
+      case "turn_started":
+        startTurn(event.prompt);
+        if (event.masked && event.masked.length) {
+          var note = document.createElement("p");
+          note.className = "redaction-note";
+          note.textContent = text.masked + " " + event.masked.join(", ");
+          panes.a.insertBefore(note.cloneNode(true), answers.a);
+          panes.b.insertBefore(note, answers.b);
+          announce(note.textContent + " " + text.started);
+        } else {
+          announce(text.started);
+        }
+        break;
+      case "delta":
+        answers[event.side].appendChild(document.createTextNode(event.text));
+        break;
+      case "side_done":
+        panes[event.side].setAttribute("aria-busy", "false");
+        announce(event.side === "a" ? text.sideDoneA : text.sideDoneB);
+        break;
+      case "side_error":
+        panes[event.side].setAttribute("aria-busy", "false");
+        var err = document.createElement("p");
+        err.className = "side-error";
+        err.setAttribute("data-testid", "side-error-" + event.side);
+        err.textContent = event.message;
+        panes[event.side].appendChild(err);
+        break;
+      case "turn_done":
+        busy = false;
+        if (!event.votable) { closeBattle(text.failed); break; }
+        setVoting(true);
+        if (event.turns_left <= 0) {
+          input.disabled = true;
+          sendButton.disabled = true;
+          announce(text.votableLast);
+        } else {
+          setSending(true);
+          announce(text.votable);
+        }
+        break;
+      case "error":
+        busy = false;
+        setSending(!closed);
+        showError(event.message);
+        break;
+    }
+  }
+
+  function submit() {
+    if (busy || closed) return;
+    var prompt = input.value.trim();
+    if (!prompt) { showError(text.empty); input.focus(); return; }
+    if (prompt.length > maxChars) { showError(text.tooLong + " (" + prompt.length + " / " + maxChars + ")"); input.focus(); return; }
+    showError("");
+    busy = true;
+    setVoting(false);
+    setSending(false);
+    input.value = "";
+    updateCount();
+    send({ type: "prompt", text: prompt });
+  }
+
+  function updateCount() { count.textContent = input.value.length + " / " + maxChars; }
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+  input.addEventListener("input", updateCount);
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); submit(); }
+  });
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var title = document.getElementById("reveal-title");
+    if (title && event.detail.target.id === "vote-area") {
+      closed = true;
+      title.focus();
+    }
+  });
+  connect();
+})();

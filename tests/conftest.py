@@ -1,0 +1,24 @@
+import pytest
+
+from arena.demo_models import DemoModelServer
+from portal.celery import app as celery_app
+from tests.servers import ServerThread
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_celery():
+    # Tests run tasks inline even when a Redis broker is configured; no worker is part of the suite.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def demo_models_url():
+    """The built-in demo model server on a real port, 20x faster than in `make run`."""
+    with ServerThread(DemoModelServer(speed=20)) as server:
+        yield server.url

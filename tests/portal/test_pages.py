@@ -1,0 +1,53 @@
+import pytest
+
+from portal import roles
+from tests.personas import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_is_korean_and_leads_to_the_three_surfaces(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ko">' in html
+    assert 'href="#main"' in html and 'id="main"' in html
+    for href in ('href="/arena/"', 'href="/leaderboard/"', 'href="/ax/"'):
+        assert href in html
+    assert "국민이 직접 평가하는 한국형 AI" in html
+
+
+def test_english_is_one_switch_away(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Public AI evaluation" in html or "Compare models" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(roles.MINISTRY_REVIEWER, 200), (roles.EXPERT, 200), (roles.CITIZEN, 403), (roles.AGENCY_EDITOR, 403)],
+)
+def test_staff_area_by_role(client, role, expected):
+    client.force_login(make_user("person", role))
+    assert client.get("/staff/").status_code == expected
+
+
+def test_staff_area_sends_anonymous_visitors_to_login(client):
+    response = client.get("/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_role_groups_exist_after_migrate():
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL)
+
+
+def test_admin_works_for_staff(client):
+    user = make_user("admin-person", roles.ADMINISTRATOR, is_staff=True)
+    user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    assert client.get("/admin/arena/modelendpoint/").status_code == 200
