@@ -4,6 +4,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arena.validators import validate_endpoint_url
+
 
 class Team(models.Model):
     """A programme team (or a demo stand-in). Its models compete in the arena."""
@@ -40,8 +42,11 @@ class ModelEndpoint(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="endpoints", verbose_name=_("팀"))
     name = models.CharField(_("모델 이름"), max_length=100)
-    base_url = models.URLField(
-        _("기본 URL"), max_length=500, help_text=_("OpenAI 호환 API의 기본 주소 (예: http://host:8000/v1)")
+    base_url = models.CharField(
+        _("기본 URL"),
+        max_length=500,
+        validators=[validate_endpoint_url],
+        help_text=_("OpenAI 호환 API의 기본 주소 (예: http://host:8000/v1)"),
     )
     model_id = models.CharField(_("모델 ID"), max_length=200, help_text=_("요청 본문의 model 값"))
     api_key_env = models.CharField(

@@ -1,6 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from arena.services import endpoint_register
+from arena.validators import validate_endpoint_url
 
 
 class Command(BaseCommand):
@@ -21,11 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="Mark the team as a demo team")
 
     def handle(self, *args, **options):
-        from django.core.exceptions import ValidationError
-        from django.core.validators import URLValidator
-
         try:
-            URLValidator(schemes=["http", "https"])(options["base_url"])
+            validate_endpoint_url(options["base_url"])
         except ValidationError:
             raise CommandError(f"--base-url is not an http(s) URL: {options['base_url']!r}") from None
         if options["weight"] < 0:

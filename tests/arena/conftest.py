@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+
+from arena.consent import consent_give, session_voter
+from arena.services import endpoint_register
+
+DEAD_URL = "http://127.0.0.1:9/v1"  # nothing listens on port 9
+
+
+@pytest.fixture
+def two_demo_endpoints(demo_models_url):
+    return [
+        endpoint_register(
+            team="데모팀 가람",
+            model="가람-데모",
+            base_url=demo_models_url + "/v1",
+            model_id="demo-garam",
+            is_demo=True,
+        )[0],
+        endpoint_register(
+            team="데모팀 라온",
+            model="라온-데모",
+            base_url=demo_models_url + "/v1",
+            model_id="demo-raon",
+            is_demo=True,
+        )[0],
+    ]
+
+
+@pytest.fixture
+def one_dead_endpoint(demo_models_url):
+    return [
+        endpoint_register(
+            team="데모팀 가람", model="가람-데모", base_url=demo_models_url + "/v1", model_id="demo-garam"
+        )[0],
+        endpoint_register(team="고장팀", model="고장-모델", base_url=DEAD_URL, model_id="broken")[0],
+    ]
+
+
+@pytest.fixture
+def consented_session():
+    session = SessionStore()
+    consent_give(session)
+    session.save()
+    return session
+
+
+@pytest.fixture
+def voter(consented_session):
+    return session_voter(consented_session)

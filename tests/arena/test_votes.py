@@ -1,0 +1,124 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from arena import services
+from arena.errors import BattleNotVotable, NoModelsAvailable
+from arena.models import Battle, ModelEndpoint, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+def finished_battle(voter: str, *, error_b: str = "") -> Battle:
+    battle = services.battle_create(voter=voter)
+    ok = services.SideResult("답", "", 100, 20.0, 5, "stop", "")
+    side_b = services.SideResult("", "", None, None, None, "", error_b) if error_b else ok
+    now = timezone.now()
+    services.turn_record(
+        battle=battle,
+        index=0,
+        prompt="질문",
+        side_a=ok,
+        side_b=side_b,
+        started_at=now - dt.timedelta(seconds=3),
+        finished_at=now,
+    )
+    return Battle.objects.get(pk=battle.pk)
+
+
+def test_battle_draws_two_available_models_and_stores_the_pair_probability(two_demo_endpoints, voter):
+    ModelEndpoint.objects.create(
+        team=two_demo_endpoints[0].team,
+        name="꺼진 모델",
+        base_url="http://x/v1",
+        model_id="off",
+        is_active=False,
+    )
+    battle = services.battle_create(voter=voter)
+    assert {battle.model_a, battle.model_b} == set(two_demo_endpoints)
+    assert battle.pair_probability == pytest.approx(1.0)
+    assert battle.model_a_version == battle.model_a.model_id
+
+
+def test_unhealthy_endpoints_are_skipped(two_demo_endpoints, voter):
+    ModelEndpoint.objects.filter(pk=two_demo_endpoints[0].pk).update(is_healthy=False)
+    with pytest.raises(NoModelsAvailable):
+        services.battle_create(voter=voter)
+
+
+def test_vote_is_stored_once(two_demo_endpoints, voter):
+    battle = finished_battle(voter)
+    first = services.vote_record(battle_id=battle.pk, voter=voter, choice="a")
+    again = services.vote_record(battle_id=battle.pk, voter=voter, choice="b")
+    assert again.pk == first.pk and again.choice == "a"
+    assert Vote.objects.count() == 1
+    assert Battle.objects.get(pk=battle.pk).status == Battle.Status.VOTED
+    assert 0 <= first.seconds_after_last_token < 5
+
+
+def test_failed_side_blocks_the_vote(two_demo_endpoints, voter):
+    battle = finished_battle(voter, error_b="connect: ConnectError")
+    with pytest.raises(BattleNotVotable):
+        services.vote_record(battle_id=battle.pk, voter=voter, choice="a")
+    assert Vote.objects.count() == 0
+
+
+def test_no_vote_before_a_finished_turn_or_during_one(two_demo_endpoints, voter):
+    battle = services.battle_create(voter=voter)
+    with pytest.raises(BattleNotVotable):
+        services.vote_record(battle_id=battle.pk, voter=voter, choice="a")
+    battle = finished_battle(voter)
+    services.turn_begin(battle_id=battle.pk)
+    with pytest.raises(BattleNotVotable):
+        services.vote_record(battle_id=battle.pk, voter=voter, choice="a")
+    assert Vote.objects.count() == 0
+
+
+def test_nobody_votes_on_someone_elses_battle(two_demo_endpoints, voter):
+    battle = finished_battle(voter)
+    with pytest.raises(BattleNotVotable):
+        services.vote_record(battle_id=battle.pk, voter="someone-else", choice="a")
+
+
+def test_vote_view_reveals_names_only_after_the_vote(client, two_demo_endpoints):
+    client.post("/arena/consent/")
+    from arena.consent import session_voter
+
+    voter = session_voter(client.session)
+    battle = finished_battle(voter)
+    page = client.get(f"/arena/battles/{battle.pk}/").content.decode()
+    assert battle.model_a.name not in page and battle.model_b.team.name not in page
+    response = client.post("/arena/vote/", {"battle_id": battle.pk, "choice": "tie"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert (
+        'data-testid="model-name-a"' in html and battle.model_a.name in html and battle.model_b.name in html
+    )
+    assert Vote.objects.get().choice == "tie"
+
+
+def test_vote_view_refuses_a_failed_battle_with_a_message(client, two_demo_endpoints):
+    client.post("/arena/consent/")
+    from arena.consent import session_voter
+
+    battle = finished_battle(session_voter(client.session), error_b="timeout_total: x")
+    response = client.post("/arena/vote/", {"battle_id": battle.pk, "choice": "a"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert "투표할 수 없습니다" in response.content.decode()
+    assert Vote.objects.count() == 0
+
+
+def test_another_session_cannot_see_or_vote_on_a_battle(client, two_demo_endpoints, voter):
+    battle = finished_battle(voter)
+    client.post("/arena/consent/")
+    assert client.get(f"/arena/battles/{battle.pk}/").status_code == 404
+    assert client.post("/arena/vote/", {"battle_id": battle.pk, "choice": "a"}).status_code == 409
+    assert Vote.objects.count() == 0
+
+
+def test_arena_shows_consent_first(client):
+    html = client.get("/arena/").content.decode()
+    assert 'data-testid="consent-accept"' in html and 'data-testid="prompt-input"' not in html
+    client.post("/arena/consent/")
+    assert 'data-testid="prompt-input"' in client.get("/arena/").content.decode()

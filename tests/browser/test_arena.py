@@ -1,0 +1,118 @@
+"""The blind battle in Chromium, against the real ASGI app and the real demo model server."""
+
+import pytest
+from playwright.sync_api import expect
+
+from arena.models import Vote
+from arena.services import endpoint_register
+from tests.browser.conftest import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_pair(demo_models_url):
+    return [
+        endpoint_register(
+            team="데모팀 가람",
+            model="가람-데모",
+            base_url=demo_models_url + "/v1",
+            model_id="demo-garam",
+            is_demo=True,
+        )[0],
+        endpoint_register(
+            team="데모팀 마루",
+            model="마루-데모",
+            base_url=demo_models_url + "/v1",
+            model_id="demo-maru",
+            is_demo=True,
+        )[0],
+    ]
+
+
+def tab_to(page, testid: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.dataset.testid") == testid:
+            return
+    raise AssertionError(f"{testid} is not reachable by Tab")
+
+
+def test_citizen_battles_votes_and_sees_the_reveal(page, portal_url, demo_pair):
+    page.goto(portal_url + "/arena/")
+    assert_no_axe_violations(page)  # the consent notice
+    page.get_by_test_id("consent-accept").click()
+    page.get_by_test_id("prompt-input").fill("주민등록등본은 어디서 떼나요?")
+    page.get_by_test_id("send-prompt").click()
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    for side in ("a", "b"):
+        expect(page.get_by_test_id(f"response-{side}")).to_contain_text("주민등록등본")
+    before_vote = page.content()
+    for endpoint in demo_pair:
+        assert endpoint.name not in before_vote and endpoint.team.name not in before_vote
+    assert page.get_by_test_id("model-name-a").count() == 0
+    assert_no_axe_violations(page)
+
+    page.get_by_test_id("vote-b").click()
+    expect(page.get_by_test_id("model-name-a")).to_be_visible()
+    revealed = (
+        page.get_by_test_id("model-name-a").inner_text() + page.get_by_test_id("model-name-b").inner_text()
+    )
+    assert "가람-데모" in revealed and "마루-데모" in revealed
+    vote = Vote.objects.select_related("battle").get()
+    assert vote.choice == "b"
+    assert_no_axe_violations(page)
+    expect(page.get_by_test_id("new-battle")).to_be_visible()
+
+
+def test_keyboard_only_battle(page, portal_url, demo_pair):
+    page.goto(portal_url + "/arena/")
+    tab_to(page, "consent-accept")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "prompt-input")
+    page.keyboard.type("버스 정기권 할인 제도를 알려 주세요")
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_test_id("vote-tie")).to_be_enabled(timeout=20000)
+    status = page.locator("#arena-status").inner_text()
+    assert "투표" in status  # the milestone is announced, not the tokens
+    page.get_by_test_id("prompt-input").focus()
+    tab_to(page, "vote-tie")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("model-name-b")).to_be_visible()
+    # Focus moves to the reveal so a screen reader reads it next.
+    assert page.evaluate("document.activeElement.id") == "reveal-title"
+    assert Vote.objects.get().choice == "tie"
+
+
+def test_failing_side_shows_a_message_and_no_vote(page, portal_url, demo_models_url, settings):
+    endpoint_register(
+        team="데모팀 가람", model="가람-데모", base_url=demo_models_url + "/v1", model_id="demo-garam"
+    )
+    endpoint_register(team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="x")
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    page.get_by_test_id("prompt-input").fill("안녕하세요")
+    page.get_by_test_id("send-prompt").click()
+    expect(page.locator(".side-error")).to_have_text("모델 서버에 연결하지 못했습니다.", timeout=20000)
+    expect(page.locator("#arena-status")).to_contain_text("새 대결")
+    for testid in ("vote-a", "vote-b", "vote-tie", "vote-bothbad", "send-prompt"):
+        expect(page.get_by_test_id(testid)).to_be_disabled()
+    expect(page.get_by_test_id("new-battle")).to_be_visible()
+    assert Vote.objects.count() == 0
+
+
+def test_phone_width_battle(browser, portal_url, demo_pair):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    page.get_by_test_id("prompt-input").fill("날씨 알려줘")
+    page.get_by_test_id("send-prompt").click()
+    expect(page.get_by_test_id("vote-bothbad")).to_be_enabled(timeout=20000)
+    box_a = page.get_by_test_id("response-a").bounding_box()
+    box_b = page.get_by_test_id("response-b").bounding_box()
+    assert box_b["y"] > box_a["y"]  # stacked, not squeezed side by side
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert_no_axe_violations(page)
+    context.close()
