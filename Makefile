@@ -37,7 +37,8 @@ run: setup
 	@echo ""
 	@trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py serve_demo_models --port $(DEMO_PORT) & demo=$$!; \
-	$(VENV)/bin/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --log-level warning
+	$(VENV)/bin/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --log-level warning \
+		--ws-per-message-deflate false
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -115,6 +115,8 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Keep connections: the websocket path opens one per database_sync_to_async call otherwise.
+            "CONN_MAX_AGE": None,
             # A file, not memory, so the browser tests' in-process server threads see the same data.
             "TEST": {"NAME": str(VAR_DIR / "test_portal.sqlite3")},
         }

@@ -35,7 +35,7 @@ SCENARIOS = {
     "bom_cr": lambda n: [head(), b"\xef\xbb\xbf", *split_every(good_stream(line_end="\r"), 5)],
     "multiline_data": lambda n: [
         head(),
-        b'data: {"choices": [{"index": 0,\ndata: "delta": {"content": "\xec\x97\xac\xeb\x9f\xac \xec\xa4\x84"},\n'
+        'data: {"choices": [{"index": 0,\ndata: "delta": {"content": "여러 줄"},\n'.encode(),
         b'data: "finish_reason": "stop"}]}\n\n',
         sse("[DONE]"),
     ],

@@ -1,0 +1,17 @@
+"""`make bench`: run every benchmark and print its figures. Nothing here asserts a time."""
+
+import importlib
+import sys
+
+BENCHMARKS = ["tests.benchmarks.bench_arena_streaming"]
+
+
+def main(names: list[str]) -> None:
+    for name in names or BENCHMARKS:
+        module = importlib.import_module(name if name.startswith("tests.") else f"tests.benchmarks.{name}")
+        print(f"\n=== {module.__name__} ===\n{(module.__doc__ or '').strip()}\n", flush=True)
+        module.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
