@@ -34,6 +34,20 @@ STAGGER = float(os.environ.get("BENCH_STAGGER", "1.0"))
 STAMP = re.compile(r"<(\d+\.\d+)>")
 
 
+COLUMNS = [
+    ("battles", "battles", "d"),
+    ("streams", "streams", "d"),
+    ("completed", "completed", "d"),
+    ("tokens", "tokens", "d"),
+    ("p50 ms", "p50_ms", ".2f"),
+    ("p99 ms", "p99_ms", ".2f"),
+    ("mean ms", "mean_ms", ".2f"),
+    ("seconds", "seconds", ".1f"),
+    ("cpu us/tok", "cpu_us_per_token", ".0f"),
+    ("cpu share", "cpu_share", ".0%"),
+]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -117,6 +131,7 @@ async def run_level(base: str, n: int, portal_pid: int) -> dict[str, float]:
     pick = lambda q: delays[min(len(delays) - 1, int(q * len(delays)))] * 1000 if delays else float("nan")  # noqa: E731
     return {
         "battles": n,
+        "streams": 2 * n,
         "completed": ok,
         "tokens": len(delays),
         "p50_ms": pick(0.50),
@@ -190,18 +205,11 @@ def main() -> None:
             f"one uvicorn worker, {TOKENS} tokens per answer at {RATE:g} tokens/s per upstream stream, "
             f"starts spread over {STAGGER:g} s, {os.cpu_count()} cores"
         )
-        print(
-            f"{'battles':>8} {'streams':>8} {'done':>6} {'tokens':>8} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'s':>6} {'cpu/tok us':>10} {'cpu %':>6}"
-        )
+        print(" ".join(f"{title:>10}" for title, _, _ in COLUMNS))
         best = 0
         for n in LEVELS:
             row = uvloop.run(run_level(base, n, portal.pid))
-            print(
-                f"{row['battles']:>8} {2 * n:>8} {row['completed']:>6} {row['tokens']:>8} {row['p50_ms']:>8.2f} "
-                f"{row['p99_ms']:>8.2f} {row['mean_ms']:>8.2f} {row['seconds']:>6.1f} {row['cpu_us_per_token']:>10.0f} "
-                f"{row['cpu_share']:>6.0%}",
-                flush=True,
-            )
+            print(" ".join(format(row[key], spec).rjust(10) for _, key, spec in COLUMNS), flush=True)
             if row["p99_ms"] < 50 and row["completed"] == n:
                 best = n
         print(
