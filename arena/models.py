@@ -101,6 +101,17 @@ class Battle(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     failure = models.CharField(_("실패 사유"), max_length=200, blank=True)
     in_turn = models.BooleanField(_("답변 생성 중"), default=False)
+    # Filled as turns are stored; the leaderboard's views group on these without reading any text.
+    turn_count = models.PositiveSmallIntegerField(default=0)
+    language = models.CharField(max_length=8, blank=True, help_text=_("첫 질문의 언어 (ko / other)"))
+    chars_a = models.PositiveIntegerField(default=0)
+    chars_b = models.PositiveIntegerField(default=0)
+    headers_a = models.PositiveIntegerField(default=0)
+    headers_b = models.PositiveIntegerField(default=0)
+    lists_a = models.PositiveIntegerField(default=0)
+    lists_b = models.PositiveIntegerField(default=0)
+    bold_a = models.PositiveIntegerField(default=0)
+    bold_b = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -153,16 +164,31 @@ class Turn(models.Model):
 
 
 class Vote(models.Model):
+    """A citizen's verdict. Never deleted to exclude it: `inclusion` says whether and why not it counts."""
+
     class Choice(models.TextChoices):
         A = "a", _("A가 더 좋음")
         B = "b", _("B가 더 좋음")
         TIE = "tie", _("비슷함")
         BOTH_BAD = "both_bad", _("둘 다 별로")
 
+    class Inclusion(models.TextChoices):
+        VALID = "valid", _("집계 포함")
+        IDENTITY_LEAK = "identity_leak", _("모델 정체 노출")
+        TOO_FAST = "too_fast", _("너무 빠른 투표")
+        ANOMALOUS_VOTER = "anomalous_voter", _("이상 투표자")
+        RATE_LIMITED = "rate_limited", _("한도 초과")
+        DUPLICATE_PROMPT = "duplicate_prompt", _("반복 질문")
+        DELETED_BY_CITIZEN = "deleted_by_citizen", _("본인 요청 삭제")
+        STAFF_EXCLUDED = "staff_excluded", _("검토자 제외")
+
     battle = models.OneToOneField(Battle, on_delete=models.CASCADE, related_name="vote")
     choice = models.CharField(max_length=10, choices=Choice.choices)
     voter = models.CharField(_("가명 투표자 ID"), max_length=64, db_index=True)
     seconds_after_last_token = models.FloatField(_("마지막 토큰 후 투표까지 (초)"))
+    inclusion = models.CharField(
+        _("집계 포함 여부"), max_length=24, choices=Inclusion.choices, default=Inclusion.VALID, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -172,3 +198,35 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.battle_id}: {self.choice}"
+
+
+class LeaderboardSnapshot(models.Model):
+    """One computed leaderboard for one view. Pages and the API read the newest; nobody fits on request."""
+
+    class View(models.TextChoices):
+        OVERALL = "overall", _("전체")
+        KOREAN = "korean", _("한국어 질문")
+        OTHER_LANGUAGE = "other_language", _("그 밖의 언어 질문")
+        MULTI_TURN = "multi_turn", _("여러 차례 대화")
+        STYLE_CONTROLLED = "style_controlled", _("문체 보정")
+
+    view = models.CharField(max_length=24, choices=View.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    votes_counted = models.PositiveIntegerField()
+    votes_excluded = models.JSONField(default=dict, help_text=_("제외 사유별 표 수"))
+    seed = models.PositiveIntegerField()
+    bootstrap_rounds = models.PositiveIntegerField()
+    min_votes = models.PositiveIntegerField()
+    # rows: one dict per model; matrices: model order, win-rate and battle-count matrices.
+    rows = models.JSONField()
+    matrices = models.JSONField()
+    method = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["view", "-created_at"], name="snapshot_view_newest")]
+        verbose_name = _("리더보드 스냅숏")
+        verbose_name_plural = _("리더보드 스냅숏")
+
+    def __str__(self) -> str:
+        return f"{self.view} {self.created_at:%Y-%m-%d %H:%M}"

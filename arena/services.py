@@ -9,13 +9,16 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arena import sampling
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
 from arena.models import Battle, ModelEndpoint, Team, Turn, Vote
+from arena.text_features import answer_style, prompt_language
 
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
 
@@ -117,7 +120,13 @@ def turn_record(
             **{f"{name}_a": value for name, value in _side_fields(side_a).items()},
             **{f"{name}_b": value for name, value in _side_fields(side_b).items()},
         )
-        updates: dict[str, object] = {"in_turn": False}
+        updates: dict[str, object] = {"in_turn": False, "turn_count": F("turn_count") + 1}
+        if index == 0:
+            updates["language"] = prompt_language(prompt)
+        for side, result in (("a", side_a), ("b", side_b)):
+            style = answer_style(result.text)
+            for name in ("chars", "headers", "lists", "bold"):
+                updates[f"{name}_{side}"] = F(f"{name}_{side}") + getattr(style, name)
         if turn.failed:
             updates |= {"status": Battle.Status.FAILED, "failure": (side_a.error or side_b.error)[:200]}
         Battle.objects.filter(pk=battle.pk).update(**updates)
@@ -174,7 +183,19 @@ def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
         )
         battle.status = Battle.Status.VOTED
         battle.save(update_fields=["status"])
+        leaderboard_refresh_soon()
     return vote
+
+
+REFRESH_LOCK = "arena:leaderboard-refresh"
+
+
+def leaderboard_refresh_soon() -> None:
+    """Queue a leaderboard refit after this commit, at most once a minute however fast votes come."""
+    from arena.tasks import leaderboard_refresh
+
+    if cache.add(REFRESH_LOCK, 1, timeout=60):
+        leaderboard_refresh.delay_on_commit()
 
 
 def endpoint_probe_record(*, endpoint_id: int, error: str) -> None:

@@ -30,3 +30,11 @@ def endpoints_probe() -> dict[int, str]:
     for endpoint_id, error in results.items():
         services.endpoint_probe_record(endpoint_id=endpoint_id, error=error)
     return results
+
+
+@shared_task
+def leaderboard_refresh() -> int:
+    """Refit every leaderboard view from the votes now stored; returns the number of snapshots."""
+    from arena.leaderboard import snapshot_recompute
+
+    return len(snapshot_recompute())

@@ -154,6 +154,8 @@ CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE = {
     # Keeps the pair sampler away from endpoints that stopped answering.
     "probe-model-endpoints": {"task": "arena.tasks.endpoints_probe", "schedule": 60.0},
+    # Live leaderboard: every view refitted from the votes once a minute.
+    "refresh-leaderboard": {"task": "arena.tasks.leaderboard_refresh", "schedule": 60.0},
 }
 
 # --- Auth and sessions ----------------------------------------------------------------------------
@@ -221,6 +223,11 @@ ARENA_CONNECT_TIMEOUT = float(os.environ.get("ARENA_CONNECT_TIMEOUT", "5"))
 ARENA_FIRST_TOKEN_TIMEOUT = float(os.environ.get("ARENA_FIRST_TOKEN_TIMEOUT", "60"))
 ARENA_IDLE_TIMEOUT = float(os.environ.get("ARENA_IDLE_TIMEOUT", "30"))
 ARENA_TOTAL_TIMEOUT = float(os.environ.get("ARENA_TOTAL_TIMEOUT", "180"))
+# A model is ranked only once it has this many valid votes in a view ("not enough votes yet" before).
+LEADERBOARD_MIN_VOTES = env_int("LEADERBOARD_MIN_VOTES", 300)
+LEADERBOARD_BOOTSTRAP_ROUNDS = env_int("LEADERBOARD_BOOTSTRAP_ROUNDS", 1000)
+# Published with every snapshot so anyone can rebuild the intervals from the export.
+LEADERBOARD_SEED = env_int("LEADERBOARD_SEED", 0)
 # Where `make run` serves the built-in demo models; seed_demo registers them at this address.
 DEMO_MODELS_URL = os.environ.get("DEMO_MODELS_URL", "http://127.0.0.1:8001")
 

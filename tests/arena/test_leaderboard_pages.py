@@ -1,0 +1,77 @@
+import pytest
+
+from arena import leaderboard, services
+from arena.models import LeaderboardSnapshot
+from tests.arena.factories import bt_votes, endpoints
+from tests.arena.test_votes import finished_battle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def snapshots(settings):
+    settings.LEADERBOARD_MIN_VOTES = 50
+    settings.LEADERBOARD_BOOTSTRAP_ROUNDS = 50
+    models = endpoints(3)
+    bt_votes(models, [0.5, 0.0, -0.5], 600, seed=1)
+    bt_votes(models, [0.5, 0.0, -0.5], 100, seed=2, language="other", turn_count=2)
+    return leaderboard.snapshot_recompute()
+
+
+def test_page_shows_ranks_intervals_chart_and_heatmap(client, snapshots):
+    html = client.get("/leaderboard/").content.decode()
+    assert 'data-testid="leaderboard-table"' in html
+    assert 'data-testid="interval-chart"' in html and "<desc" in html
+    assert 'data-testid="winrate-table"' in html
+    row = snapshots[0].rows[0]
+    assert f"{row['ci_low']:.1f} – {row['ci_high']:.1f}" in html
+    assert "집계한 표 700개" in html
+
+
+def test_view_switch_returns_only_the_board_for_htmx(client, snapshots):
+    response = client.get("/leaderboard/?view=multi_turn", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="leaderboard-board"' in html and 'data-view="multi_turn"' in html
+    assert "집계한 표 100개" in html
+    full = client.get("/leaderboard/?view=multi_turn").content.decode()
+    assert "<html" in full and 'aria-current="page"' in full
+
+
+def test_unknown_view_is_a_clear_400(client, snapshots):
+    response = client.get("/leaderboard/?view=nonsense")
+    assert response.status_code == 400
+    assert "알 수 없는 보기" in response.content.decode()
+
+
+def test_api_serves_the_same_snapshot(client, snapshots):
+    body = client.get("/api/v1/leaderboard/?view=overall").json()
+    assert body["rows"] == snapshots[0].rows and body["votes_counted"] == 700
+    assert client.get("/api/v1/leaderboard/?view=korean").json()["votes_counted"] == 600
+    error = client.get("/api/v1/leaderboard/?view=bad")
+    assert error.status_code == 400 and error.json()["error"]["code"] == "unknown_view"
+
+
+def test_api_without_snapshot(client):
+    response = client.get("/api/v1/leaderboard/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "no_snapshot"
+
+
+def test_empty_page_says_so(client):
+    assert "아직 집계된 결과가 없습니다" in client.get("/leaderboard/").content.decode()
+
+
+def test_a_vote_refreshes_the_board_at_most_once_a_minute(
+    two_demo_endpoints, voter, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.delete(services.REFRESH_LOCK)
+    first, second = finished_battle(voter), finished_battle(voter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_record(battle_id=first.pk, voter=voter, choice="a")
+    assert LeaderboardSnapshot.objects.filter(view="overall").count() == 1
+    assert LeaderboardSnapshot.objects.get(view="overall").votes_counted == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_record(battle_id=second.pk, voter=voter, choice="b")
+    assert LeaderboardSnapshot.objects.filter(view="overall").count() == 1  # throttled
