@@ -22,3 +22,9 @@ def demo_models_url():
     """The built-in demo model server on a real port, 20x faster than in `make run`."""
     with ServerThread(DemoModelServer(speed=20)) as server:
         yield server.url
+
+
+def pytest_collection_modifyitems(config, items):
+    # Playwright's sync API keeps an event loop running on the main thread once started; async tests
+    # after it could not start their own. Browser tests therefore run last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
