@@ -13,6 +13,7 @@ from pathlib import Path
 
 from arena.leaderboard import STYLE_FIELDS, VIEWS, snapshot_recompute
 from arena.models import Vote
+from arena.redaction import redact
 
 LICENCE = "공공누리 제1유형 (KOGL Type 1: attribution; commercial use and changes allowed)"
 CSV_FIELDS = [
@@ -47,10 +48,16 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
             "language": battle.language,
             "seconds_after_last_token": round(vote.seconds_after_last_token, 3),
             "style": {f"{n}_{s}": getattr(battle, f"{n}_{s}") for n in STYLE_FIELDS for s in "ab"},
+            # Stored text was redacted on the way in; redacting again costs little and covers
+            # anything stored before a redaction rule was added.
             "turns": [
-                {"prompt": t.prompt, "response_a": t.response_a, "response_b": t.response_b}
+                {
+                    "prompt": redact(t.prompt).text,
+                    "response_a": redact(t.response_a).text,
+                    "response_b": redact(t.response_b).text,
+                }
                 for t in battle.turns.all()
-            ],
+            ],  # fmt: skip
         }
 
 

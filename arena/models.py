@@ -13,6 +13,9 @@ class Team(models.Model):
     name = models.CharField(_("팀 이름"), max_length=100, unique=True)
     organization = models.CharField(_("주관 기관"), max_length=200, blank=True)
     description = models.TextField(_("설명"), blank=True)
+    aliases = models.TextField(
+        _("별칭"), blank=True, help_text=_("답변에 나오면 가릴 이름들, 한 줄에 하나 (한국어와 영어 모두)")
+    )
     is_demo = models.BooleanField(
         _("데모 팀"), default=False, help_text=_("시연용으로 만든 가상의 팀입니다. 실제 참가팀이 아닙니다.")
     )
@@ -54,6 +57,9 @@ class ModelEndpoint(models.Model):
         max_length=100,
         blank=True,
         help_text=_("키를 담은 환경변수 이름. 키 자체는 저장하지 않습니다."),
+    )
+    aliases = models.TextField(
+        _("별칭"), blank=True, help_text=_("답변에 나오면 가릴 이름들, 한 줄에 하나 (한국어와 영어 모두)")
     )
     weight = models.FloatField(_("표본 추출 가중치"), default=1.0)
     is_active = models.BooleanField(_("사용"), default=True)
@@ -101,6 +107,8 @@ class Battle(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     failure = models.CharField(_("실패 사유"), max_length=200, blank=True)
     in_turn = models.BooleanField(_("답변 생성 중"), default=False)
+    # The vote is kept but not counted: a name leaked in an answer, or the prompt asked for one.
+    identity_leak = models.BooleanField(_("모델 정체 노출"), default=False)
     # Filled as turns are stored; the leaderboard's views group on these without reading any text.
     turn_count = models.PositiveSmallIntegerField(default=0)
     language = models.CharField(max_length=8, blank=True, help_text=_("첫 질문의 언어 (ko / other)"))

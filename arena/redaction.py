@@ -160,6 +160,7 @@ def _registration(match: re.Match, text: str) -> str | None:
 _ADDRESS_HINT = re.compile(r"[로길동리가]\s(?:산\s?|지하\s?)?\d|번길")
 WINDOW = 48  # characters kept around digits: room for a full address prefix and context words
 CORE_MARGIN = 4
+_DIGIT_RUN = re.compile(r"\d+")
 # Anchors (digits, '@') closer than two windows apart share one window.
 _CLUSTER = re.compile(rf"[\d@](?:[^\d@]{{0,{2 * WINDOW}}}[\d@])*")
 
@@ -170,7 +171,7 @@ class _Window:
     end: int
     core_start: int  # the anchors themselves, with a few characters for '+82', '(' and the like
     core_end: int
-    digits: int  # how many digits it holds: most kinds need a minimum, a free first filter
+    runs: tuple[int, ...]  # lengths of the digit runs in it: each kind needs a shape, a cheap first filter
     has_at: bool
 
 
@@ -186,7 +187,7 @@ def _windows(text: str) -> list[_Window]:
                 min(len(text), m.end() + WINDOW),
                 max(0, m.start() - CORE_MARGIN),
                 min(len(text), m.end() + CORE_MARGIN),
-                sum(map(str.isdigit, cluster)),
+                tuple(map(len, _DIGIT_RUN.findall(cluster))),
                 "@" in cluster,
             )
         )
@@ -227,28 +228,30 @@ def _always(kind: str) -> Callable[[re.Match, str], str | None]:
     return lambda m, w: kind
 
 
+def _pairs(runs: tuple[int, ...], first: int, second: int) -> bool:
+    return any(x == first and y == second for x, y in zip(runs, runs[1:], strict=False))
+
+
 @dataclass(frozen=True)
 class _Detector:
     priority: int  # lower wins an overlap
     pattern: re.Pattern
     classify: Callable[[re.Match, str], str | None]  # the kind, or None to reject the match
-    min_digits: int
+    shape: Callable[[tuple[int, ...]], bool]  # could the digit runs hold this kind at all?
     gate: Callable[[str], object] = lambda w: True  # a cheap test on the window; falsy skips it
     context: bool = False  # needs the words around the number (region names, 계좌, 사업자, 여권, 주소)
 
 
 DETECTORS = (
-    _Detector(1, _RRN, _rrn, 13),
-    _Detector(2, _DRIVER, _always("driver_license"), 10, context=True),
-    _Detector(2, _BRN, _brn_hyphenated, 10),
-    _Detector(2, _BRN_BARE, _brn_bare, 10, lambda w: "사업자" in w, context=True),
-    _Detector(3, _CARD, _card, 13),
-    _Detector(4, _PHONE, _always("phone"), 8),
-    _Detector(4, _PASSPORT, _passport, 7, context=True),
-    _Detector(5, _ACCOUNT, _account, 10, lambda w: _ACCOUNT_CONTEXT.search(w) is not None, context=True),
-    _Detector(
-        6, _ADDRESS, _always("address"), 1, lambda w: _ADDRESS_HINT.search(w) is not None, context=True
-    ),
+    _Detector(1, _RRN, _rrn, lambda r: 13 in r or _pairs(r, 6, 7)),
+    _Detector(2, _DRIVER, _always("driver_license"), lambda r: 6 in r and 2 in r, context=True),
+    _Detector(2, _BRN, _brn_hyphenated, lambda r: _pairs(r, 2, 5)),
+    _Detector(2, _BRN_BARE, _brn_bare, lambda r: 10 in r, lambda w: "사업자" in w, context=True),
+    _Detector(3, _CARD, _card, lambda r: max(r) >= 13 or r.count(4) >= 3 or _pairs(r, 6, 5)),
+    _Detector(4, _PHONE, _always("phone"), lambda r: 4 in r or 10 in r or 11 in r),
+    _Detector(4, _PASSPORT, _passport, lambda r: 8 in r or _pairs(r, 3, 4), context=True),
+    _Detector(5, _ACCOUNT, _account, lambda r: sum(r) >= 10, _ACCOUNT_CONTEXT.search, context=True),
+    _Detector(6, _ADDRESS, _always("address"), lambda r: True, _ADDRESS_HINT.search, context=True),
 )
 
 
@@ -260,8 +263,10 @@ def _candidates(text: str):
         if window.has_at:
             for m in _EMAIL.finditer(wide):
                 yield 0, "email", window.start + m.start(), window.start + m.end()
+        if not window.runs:
+            continue
         for detector in DETECTORS:
-            if window.digits < detector.min_digits:
+            if not detector.shape(window.runs):
                 continue
             w, offset = (wide, window.start) if detector.context else (core, window.core_start)
             if not detector.gate(w):

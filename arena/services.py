@@ -108,8 +108,10 @@ def turn_record(
     side_b: SideResult,
     started_at: dt.datetime,
     finished_at: dt.datetime,
+    identity_leak: bool = False,
 ) -> Turn:
-    """Store a finished turn. A failed side closes the battle to voting."""
+    """Store a finished turn. A failed side closes the battle to voting; a leaked identity keeps the
+    battle votable but marks it, so its vote is stored and left out of the ranking."""
     with transaction.atomic():
         turn = Turn.objects.create(
             battle=battle,
@@ -123,6 +125,8 @@ def turn_record(
         updates: dict[str, object] = {"in_turn": False, "turn_count": F("turn_count") + 1}
         if index == 0:
             updates["language"] = prompt_language(prompt)
+        if identity_leak:
+            updates["identity_leak"] = True
         for side, result in (("a", side_a), ("b", side_b)):
             style = answer_style(result.text)
             for name in ("chars", "headers", "lists", "bold"):
@@ -179,6 +183,7 @@ def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
             battle=battle,
             choice=choice,
             voter=voter,
+            inclusion=Vote.Inclusion.IDENTITY_LEAK if battle.identity_leak else Vote.Inclusion.VALID,
             seconds_after_last_token=max(0.0, (timezone.now() - last_turn.finished_at).total_seconds()),
         )
         battle.status = Battle.Status.VOTED

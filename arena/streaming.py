@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 
 from arena import inference, services
 from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
-from arena.models import Battle, ModelEndpoint
+from arena.identity import KNOWN_ALIASES, LeakMasker, asks_identity
+from arena.models import Battle, ModelEndpoint, Team
+from arena.redaction import LABELS, redact
 
 
 @dataclass
@@ -44,6 +46,7 @@ class _Side:
     finish_reason: str = ""
     usage: dict[str, Any] | None = None
     error: inference.InferenceError | None = None
+    leaked: bool = False
 
     def result(self) -> services.SideResult:
         tokens = (self.usage or {}).get("completion_tokens") or self.pieces or None
@@ -52,8 +55,9 @@ class _Side:
         if tokens and self.first_token is not None and self.last_token and self.last_token > self.first_token:
             rate = round(tokens / (self.last_token - self.first_token), 2)
         return services.SideResult(
-            text="".join(self.text),
-            reasoning="".join(self.reasoning),
+            # Models see only redacted prompts, but may still invent a number that looks personal.
+            text=redact("".join(self.text)).text,
+            reasoning=redact("".join(self.reasoning)).text,
             ttft_ms=ttft,
             tokens_per_s=rate,
             output_tokens=tokens if isinstance(tokens, int) else None,
@@ -86,6 +90,7 @@ class _TurnPlan:
     history_b: list[dict[str, str]]
     endpoint_a: inference.Endpoint
     endpoint_b: inference.Endpoint
+    aliases: tuple[str, ...]
 
 
 @database_sync_to_async
@@ -124,7 +129,20 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
         history_b=history_b,
         endpoint_a=endpoint_config(battle.model_a),
         endpoint_b=endpoint_config(battle.model_b),
+        aliases=_aliases(),
     )
+
+
+def _aliases() -> tuple[str, ...]:
+    """Every name that would unblind a battle: the seeded list plus each registered team and model."""
+    names = set(KNOWN_ALIASES)
+    for team_name, team_aliases in Team.objects.values_list("name", "aliases"):
+        names.add(team_name)
+        names.update(team_aliases.splitlines())
+    for model_name, model_aliases in ModelEndpoint.objects.values_list("name", "aliases"):
+        names.add(model_name)
+        names.update(model_aliases.splitlines())
+    return tuple(n.strip() for n in names if n.strip())
 
 
 _record_turn = database_sync_to_async(services.turn_record)
@@ -143,9 +161,19 @@ def check_prompt(text: object) -> str:
     return text
 
 
-async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue) -> None:
+async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, aliases) -> None:
     params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
+    masker = LeakMasker(aliases)
     side.started = time.monotonic()
+
+    async def relay(text: str) -> None:
+        if masker.leaked and not side.leaked:
+            side.leaked = True
+            await queue.put(("masked", side.label, None))
+        if text:
+            side.text.append(text)
+            await queue.put(("delta", side.label, text))
+
     try:
         async for item in inference.stream_chat(side.endpoint, messages, params=params, timeouts=timeouts()):
             if isinstance(item, inference.Delta):
@@ -157,20 +185,24 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
                     side.reasoning.append(item.reasoning)
                 if item.content:
                     side.pieces += 1
-                    side.text.append(item.content)
-                    await queue.put(("delta", side.label, item.content))
+                    # Only text that can no longer become a model name leaves the portal.
+                    await relay(masker.feed(item.content))
             else:
                 side.finish_reason = item.finish_reason or ""
                 side.usage = item.usage
+        await relay(masker.flush())
         await queue.put(("done", side.label, None))
     except inference.InferenceError as error:
+        await relay(masker.flush())
         side.error = error
         await queue.put(("error", side.label, None))
 
 
 async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[dict[str, Any]]:
     try:
-        text = check_prompt(prompt)
+        # Redacted before anything else sees it: the endpoints, the database, the export.
+        masked = redact(check_prompt(prompt))
+        text = masked.text
         plan = await _plan_turn(battle_id, voter)
     except ArenaError as error:
         yield {"type": "error", "code": error.code, "message": str(error.message)}
@@ -182,15 +214,26 @@ async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[di
             "max_turns": settings.ARENA_MAX_TURNS,
             "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
         }
-    yield {"type": "turn_started", "turn": plan.index + 1, "prompt": text}
+    yield {
+        "type": "turn_started",
+        "turn": plan.index + 1,
+        "prompt": text,
+        "masked": [LABELS[kind] for kind in masked.kinds],
+    }
     started_at = timezone.now()
     sides = {"a": _Side("a", plan.endpoint_a), "b": _Side("b", plan.endpoint_b)}
     queue: asyncio.Queue = asyncio.Queue()
     user = {"role": "user", "content": text}
+    system = (
+        [{"role": "system", "content": settings.ARENA_ANONYMITY_PROMPT}]
+        if settings.ARENA_ANONYMITY_PROMPT
+        else []
+    )
     tasks = [
-        asyncio.create_task(_pump(sides["a"], [*plan.history_a, user], queue)),
-        asyncio.create_task(_pump(sides["b"], [*plan.history_b, user], queue)),
+        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases)),
+        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases)),
     ]
+    asked = asks_identity(text, plan.aliases)
     try:
         finished = 0
         while finished < 2:
@@ -201,6 +244,9 @@ async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[di
             for kind, label, payload in batch:
                 if kind == "delta":
                     pending.setdefault(label, []).append(payload)
+                    continue
+                if kind == "masked":
+                    yield {"type": "identity_masked", "side": label}
                     continue
                 for side_label, pieces in pending.items():
                     yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
@@ -230,6 +276,7 @@ async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[di
         side_b=sides["b"].result(),
         started_at=started_at,
         finished_at=timezone.now(),
+        identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
     )
     yield {
         "type": "turn_done",

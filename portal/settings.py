@@ -228,6 +228,14 @@ LEADERBOARD_MIN_VOTES = env_int("LEADERBOARD_MIN_VOTES", 300)
 LEADERBOARD_BOOTSTRAP_ROUNDS = env_int("LEADERBOARD_BOOTSTRAP_ROUNDS", 1000)
 # Published with every snapshot so anyone can rebuild the intervals from the export.
 LEADERBOARD_SEED = env_int("LEADERBOARD_SEED", 0)
+# Sent as the system message to every model in a battle (empty: none). Asks for anonymity; the
+# stream masker catches what the model says anyway.
+ARENA_ANONYMITY_PROMPT = os.environ.get(
+    "ARENA_ANONYMITY_PROMPT",
+    "당신은 블라인드 평가에 참여한 AI 도우미입니다. "
+    "당신의 이름, 모델명, 개발사나 소속 회사를 밝히거나 암시하지 마세요. "
+    "질문에 한국어로 정확하고 도움이 되게 답하세요.",
+)
 # Where `make run` serves the built-in demo models; seed_demo registers them at this address.
 DEMO_MODELS_URL = os.environ.get("DEMO_MODELS_URL", "http://127.0.0.1:8001")
 

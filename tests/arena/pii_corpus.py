@@ -47,7 +47,10 @@ CORPUS: list[tuple[str, list[tuple[str, str]]]] = [
     ("카드번호 4111-1111-1111-1112 는 잘못된 번호예요", []),  # fails Luhn
     # --- 이메일 ---
     ("메일 hong.gildong@example.co.kr 로 보내 주세요", [("email", "hong.gildong@example.co.kr")]),
-    ("user+tag@gmail.com 과 admin@korea.kr 둘 다", [("email", "user+tag@gmail.com"), ("email", "admin@korea.kr")]),
+    (
+        "user+tag@gmail.com 과 admin@korea.kr 둘 다",
+        [("email", "user+tag@gmail.com"), ("email", "admin@korea.kr")],
+    ),
     ("답장은 kim_01@naver.com", [("email", "kim_01@naver.com")]),
     # --- 여권 / 운전면허 ---
     ("여권번호 M123A4567 만료일 확인", [("passport", "M123A4567")]),

@@ -35,3 +35,17 @@ def test_empty_and_long_inputs():
     long = ("안내문입니다. " * 4000) + "연락처 010-1234-5678"
     result = redact(long)
     assert result.kinds == ["phone"] and result.text.endswith("[전화번호]")
+
+
+def test_generated_values_meet_the_recall_and_precision_targets():
+    from tests.arena.pii_generated import generated
+
+    cases = generated()
+    labelled = found = correct = 0
+    for text, labels in cases:
+        got = {(f.kind, text[f.start : f.end]) for f in redact(text).findings}
+        labelled += len(labels)
+        found += len(got)
+        correct += sum(1 for label in labels if label in got)
+    assert correct / labelled >= 0.99
+    assert correct / found >= 0.98

@@ -3,7 +3,11 @@
 import importlib
 import sys
 
-BENCHMARKS = ["tests.benchmarks.bench_ratings", "tests.benchmarks.bench_arena_streaming"]
+BENCHMARKS = [
+    "tests.benchmarks.bench_redaction",
+    "tests.benchmarks.bench_ratings",
+    "tests.benchmarks.bench_arena_streaming",
+]
 
 
 def main(names: list[str]) -> None:
