@@ -1,0 +1,103 @@
+"""Identity-leak masking (arena/identity.py) alone and in a real battle stream."""
+
+import pytest
+from channels.db import database_sync_to_async
+
+from arena.identity import KNOWN_ALIASES, MASK, LeakMasker, asks_identity
+from arena.models import Battle, Turn, Vote
+from arena.services import endpoint_register, vote_record
+from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
+from tests.arena.test_consumer import connect, events_until_turn_done
+
+
+def run(chunks, aliases=KNOWN_ALIASES):
+    masker = LeakMasker(aliases)
+    shown = [masker.feed(c) for c in chunks] + [masker.flush()]
+    return shown, masker.leaked
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [["저는 엑", "사원입니다"], ["저는 EX", "AONE", "입니다"], ["하이퍼", "클로바", "X예요"], ["I am Cl", "aude."]],
+)
+def test_a_name_split_across_chunks_never_shows(chunks):
+    shown, leaked = run(chunks)
+    assert leaked
+    joined = "".join(shown)
+    assert MASK in joined
+    for name in ("엑사원", "EXAONE", "하이퍼클로바", "Claude"):
+        assert name not in joined
+    # Nothing of the name leaks early either: no emitted piece ends with the name's first part.
+    assert not any(piece.endswith(("엑", "EX", "하이퍼", "Cl")) for piece in shown)
+
+
+def test_ordinary_text_flows_without_delay_or_change():
+    shown, leaked = run(["주민센터에서 ", "전입신고를 ", "하세요. 드라마도 봐요."])
+    assert not leaked
+    assert shown[:3] == ["주민센터에서 ", "전입신고를 ", "하세요. 드라마도 봐요."]
+
+
+def test_latin_names_need_word_boundaries():
+    assert run(["SKTelecom은 아니고 GPTs도 아님"], ["SKT", "GPT"])[1] is False
+    assert run(["나는 gpt 기반"], ["GPT"])[1] is True
+
+
+@pytest.mark.parametrize(
+    ("prompt", "asks"),
+    [
+        ("너는 누구야?", True),
+        ("Who are you?", True),
+        ("어떤 모델이야", True),
+        ("누가 너를 만들었어?", True),
+        ("엑사원이랑 비교하면?", True),
+        ("전입신고는 어떻게 하나요?", False),
+        ("드라마 추천해줘", False),
+    ],
+)
+def test_identity_questions(prompt, asks):
+    assert asks_identity(prompt) is asks
+
+
+LEAKY = {
+    "leaky": lambda n: [head(), sse(chunk("저는 엑")), sse(chunk("사원입니다. 도와드릴게요.", finish="stop")), sse("[DONE]")],
+    "plain": lambda n: [head(), sse(chunk("안내해 드리겠습니다.", finish="stop")), sse("[DONE]")],
+}
+
+
+@pytest.fixture
+def recording_server():
+    server = MisbehavingServer(LEAKY).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(recording_server, consented_session, voter):
+    for scenario in ("leaky", "plain"):
+        await database_sync_to_async(endpoint_register)(
+            team=f"팀 {scenario}", model=f"모델 {scenario}", base_url=recording_server.base_url(scenario),
+            model_id=scenario,
+        )  # fmt: skip
+    communicator, _, _ = await connect(consented_session)
+    await communicator.send_json_to({"type": "prompt", "text": "제 번호 010-1234-5678 로 연락 주세요"})
+    events = await events_until_turn_done(communicator)
+    await communicator.disconnect()
+
+    wire = "".join(e.get("text", "") for e in events if e["type"] == "delta")
+    assert "엑사원" not in wire and "엑" not in wire and MASK in wire
+    assert any(e["type"] == "identity_masked" for e in events)
+    started = next(e for e in events if e["type"] == "turn_started")
+    assert started["masked"] == ["전화번호"] and "010-1234-5678" not in started["prompt"]
+    # The endpoints got the redacted prompt only, behind the anonymity instruction.
+    for recorded in recording_server.requests:
+        messages = recorded.body["messages"]
+        assert messages[0]["role"] == "system" and "밝히거나" in messages[0]["content"]
+        assert messages[-1]["content"] == "제 번호 [전화번호] 로 연락 주세요"
+        assert "010-1234-5678" not in str(recorded.body)
+    turn = await database_sync_to_async(Turn.objects.get)()
+    assert "010-1234-5678" not in turn.prompt and "엑사원" not in turn.response_a + turn.response_b
+
+    battle = await database_sync_to_async(Battle.objects.get)()
+    assert battle.identity_leak
+    vote = await database_sync_to_async(vote_record)(battle_id=battle.pk, voter=voter, choice="a")
+    assert vote.inclusion == Vote.Inclusion.IDENTITY_LEAK
