@@ -21,3 +21,9 @@ def session_voter(session) -> str | None:
     if session is None or session.get(SESSION_CONSENT) != CONSENT_VERSION or not session.get(SESSION_VOTER):
         return None
     return voter_pseudonym(session[SESSION_VOTER])
+
+
+def consent_withdraw(session) -> None:
+    """Forget the consent and the voter token: a later consent starts a new pseudonym."""
+    session.pop(SESSION_CONSENT, None)
+    session.pop(SESSION_VOTER, None)

@@ -467,3 +467,30 @@ async def probe(endpoint: Endpoint, *, timeout: float = 5.0, client: httpx.Async
         raise InferenceError("connect", type(exc).__name__, retryable=True) from None
     if response.status_code != 200:
         raise await _status_error(response)
+
+
+async def moderate(
+    endpoint: Endpoint, text: str, *, timeout: float = 10.0, client: httpx.AsyncClient | None = None
+) -> list[str]:
+    """An OpenAI-compatible `/moderations` call: the flagged category names (empty when clean)."""
+    client = client or shared_client()
+    try:
+        response = await client.post(
+            endpoint.url("moderations"),
+            json={"model": endpoint.model_id, "input": text},
+            headers=endpoint.headers(),
+            timeout=httpx.Timeout(timeout),
+        )
+    except httpx.TimeoutException:
+        raise InferenceError("timeout_total", "moderation timed out", retryable=True) from None
+    except httpx.TransportError as exc:
+        raise InferenceError("connect", type(exc).__name__, retryable=True) from None
+    if response.status_code != 200:
+        raise await _status_error(response)
+    try:
+        result = response.json()["results"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise InferenceError("protocol", "not a moderation response", retryable=False) from None
+    if not result.get("flagged"):
+        return []
+    return sorted(name for name, hit in (result.get("categories") or {}).items() if hit) or ["flagged"]

@@ -238,3 +238,62 @@ class LeaderboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.view} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ModerationRule(models.Model):
+    """A pattern staff can edit. Korean and English rules live side by side; defaults are seeded."""
+
+    class Action(models.TextChoices):
+        BLOCK = "block", _("차단하고 안내")
+        CRISIS = "crisis", _("위기 상담 안내")
+
+    class Target(models.TextChoices):
+        PROMPT = "prompt", _("질문")
+        RESPONSE = "response", _("답변")
+        BOTH = "both", _("질문과 답변")
+
+    category = models.CharField(_("분류"), max_length=40)
+    pattern = models.TextField(_("정규식"), help_text=_("대소문자를 구분하지 않습니다."))
+    action = models.CharField(_("조치"), max_length=10, choices=Action.choices, default=Action.BLOCK)
+    target = models.CharField(_("대상"), max_length=10, choices=Target.choices, default=Target.BOTH)
+    language = models.CharField(_("언어"), max_length=8, default="ko")
+    enabled = models.BooleanField(_("사용"), default=True)
+
+    class Meta:
+        ordering = ["category", "id"]
+        verbose_name = _("검열 규칙")
+        verbose_name_plural = _("검열 규칙")
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.pattern[:40]}"
+
+    def clean(self) -> None:
+        import re
+
+        from django.core.exceptions import ValidationError
+
+        try:
+            re.compile(self.pattern)
+        except re.error as error:
+            raise ValidationError({"pattern": _("올바른 정규식이 아닙니다: %(e)s") % {"e": error}}) from None
+
+
+class ModerationCount(models.Model):
+    """How many prompts or answers each category stopped, per day. The text itself is never kept."""
+
+    day = models.DateField()
+    target = models.CharField(max_length=10)
+    category = models.CharField(max_length=40)
+    action = models.CharField(max_length=10)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "target", "category", "action"], name="moderation_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.target} {self.category}: {self.count}"

@@ -20,3 +20,21 @@ def battle_get_for_voter(*, battle_id, voter: str | None) -> Battle:
     if battle is None:
         raise Http404
     return battle
+
+
+def citizen_data(*, voter: str | None) -> dict:
+    """Everything the portal keeps that is tied to this citizen's pseudonymous voter id."""
+    if voter is None:
+        return {"battles": [], "votes": 0, "turns": 0}
+    battles = list(
+        Battle.objects.filter(voter=voter)
+        .prefetch_related("turns")
+        .select_related("vote")
+        .order_by("-created_at")
+    )
+    return {
+        "voter": voter,
+        "battles": battles,
+        "votes": sum(1 for b in battles if hasattr(b, "vote")),
+        "turns": sum(len(b.turns.all()) for b in battles),
+    }

@@ -207,3 +207,29 @@ def endpoint_probe_record(*, endpoint_id: int, error: str) -> None:
     ModelEndpoint.objects.filter(pk=endpoint_id).update(
         is_healthy=not error, last_probe_error=error[:300], last_probe_at=timezone.now()
     )
+
+
+def citizen_data_delete(*, voter: str) -> dict[str, int]:
+    """Delete a citizen's conversations and withdraw their votes from the ranking.
+
+    The turns (prompts and answers) are deleted outright. Votes stay as rows marked
+    `deleted_by_citizen`, holding no text, so published counts stay auditable; the next snapshot
+    leaves them out.
+    """
+    with transaction.atomic():
+        turns, _ = Turn.objects.filter(battle__voter=voter).delete()
+        votes = Vote.objects.filter(voter=voter).update(inclusion=Vote.Inclusion.DELETED_BY_CITIZEN)
+        Battle.objects.filter(voter=voter).update(
+            chars_a=0, chars_b=0, headers_a=0, headers_b=0, lists_a=0, lists_b=0, bold_a=0, bold_b=0
+        )
+        if votes:
+            cache.delete(REFRESH_LOCK)
+            leaderboard_refresh_soon()
+    return {"turns": turns, "votes": votes}
+
+
+def conversations_purge(*, older_than_days: int) -> int:
+    """Delete stored conversations past the retention period. Returns how many turns went."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = Turn.objects.filter(finished_at__lt=cutoff).delete()
+    return deleted

@@ -4,11 +4,15 @@
 websocket consumer. It knows nothing of Channels. Events, in order:
 
   {"type": "battle", "battle_id", "max_turns", "max_chars"}      once, when a battle is opened
-  {"type": "turn_started", "turn", "prompt"}                      the prompt as stored (redacted)
-  {"type": "delta", "side": "a"|"b", "text"}                      answer text, coalesced
-  {"type": "side_done", "side"} / {"type": "side_error", "side", "message"}
+  {"type": "turn_started", "turn", "prompt", "masked"}            the prompt as sent and stored
+                                                                  (redacted) and the kinds masked
+  {"type": "delta", "side": "a"|"b", "text"}                      answer text, coalesced, names masked
+  {"type": "identity_masked", "side"}                             a model or maker name was masked
+  {"type": "side_done" | "side_error" | "side_moderated", "side", "message"?}
   {"type": "turn_done", "turn", "votable", "turns_left"}
   {"type": "error", "code", "message"}                            the prompt was refused; nothing stored
+  {"type": "blocked", "category", "message"}                      moderation held the prompt back
+  {"type": "crisis", "category", "message", "resources"}          self-harm risk: help, not a battle
 
 No event ever names a model or a team: the reveal happens only through the vote.
 """
@@ -16,6 +20,7 @@ No event ever names a model or a team: the reveal happens only through the vote.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,12 +30,16 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from arena import inference, services
+from arena import inference, moderation, services
 from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
 from arena.identity import KNOWN_ALIASES, LeakMasker, asks_identity
 from arena.models import Battle, ModelEndpoint, Team
 from arena.redaction import LABELS, redact
+
+RESPONSE_WINDOW = 200  # characters of an answer kept in view of the response rules
+MODERATED_ANSWER = gettext_lazy("이 답변은 안전 기준에 따라 여기서 멈췄습니다.")
 
 
 @dataclass
@@ -146,6 +155,17 @@ def _aliases() -> tuple[str, ...]:
 
 
 _record_turn = database_sync_to_async(services.turn_record)
+_load_rules = database_sync_to_async(moderation.load_rules)
+_count = database_sync_to_async(moderation.decision_count)
+
+
+def _refusal(decision: moderation.Decision) -> dict[str, Any]:
+    kind = "crisis" if decision.action == "crisis" else "blocked"
+    event: dict[str, Any] = {"type": kind, "category": decision.category}
+    event["message"] = moderation.message_for(decision)
+    if decision.action == "crisis":
+        event["resources"] = moderation.crisis_resources()
+    return event
 
 
 def check_prompt(text: object) -> str:
@@ -161,7 +181,11 @@ def check_prompt(text: object) -> str:
     return text
 
 
-async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, aliases) -> None:
+class _Moderated(Exception):
+    """An answer hit a response rule: stop reading it (which closes the upstream request)."""
+
+
+async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, aliases, rules) -> None:
     params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
     masker = LeakMasker(aliases)
     side.started = time.monotonic()
@@ -170,9 +194,17 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
         if masker.leaked and not side.leaked:
             side.leaked = True
             await queue.put(("masked", side.label, None))
-        if text:
-            side.text.append(text)
-            await queue.put(("delta", side.label, text))
+        if not text:
+            return
+        # The rule sees the new text with the tail before it, so a phrase split across chunks counts;
+        # the text that completes a match is never shown.
+        tail = "".join(side.text)[-RESPONSE_WINDOW:]
+        decision = moderation.check(tail + text, "response", rules)
+        if decision is not None:
+            await _count(decision=decision, target="response")
+            raise _Moderated
+        side.text.append(text)
+        await queue.put(("delta", side.label, text))
 
     try:
         async for item in inference.stream_chat(side.endpoint, messages, params=params, timeouts=timeouts()):
@@ -192,8 +224,12 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
                 side.usage = item.usage
         await relay(masker.flush())
         await queue.put(("done", side.label, None))
+    except _Moderated:
+        side.finish_reason = "moderated"
+        await queue.put(("moderated", side.label, None))
     except inference.InferenceError as error:
-        await relay(masker.flush())
+        with contextlib.suppress(_Moderated):
+            await relay(masker.flush())
         side.error = error
         await queue.put(("error", side.label, None))
 
@@ -203,6 +239,12 @@ async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[di
         # Redacted before anything else sees it: the endpoints, the database, the export.
         masked = redact(check_prompt(prompt))
         text = masked.text
+        rules = await _load_rules()
+        decision = moderation.check(text, "prompt", rules) or await moderation.check_with_endpoint(text)
+        if decision is not None:
+            await _count(decision=decision, target="prompt")
+            yield _refusal(decision)
+            return
         plan = await _plan_turn(battle_id, voter)
     except ArenaError as error:
         yield {"type": "error", "code": error.code, "message": str(error.message)}
@@ -230,8 +272,8 @@ async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[di
         else []
     )
     tasks = [
-        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases)),
-        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases)),
+        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases, rules)),
+        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases, rules)),
     ]
     asked = asks_identity(text, plan.aliases)
     try:
@@ -254,6 +296,8 @@ async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[di
                 finished += 1
                 if kind == "done":
                     yield {"type": "side_done", "side": label}
+                elif kind == "moderated":
+                    yield {"type": "side_moderated", "side": label, "message": str(MODERATED_ANSWER)}
                 else:
                     error = sides[label].error
                     message = (

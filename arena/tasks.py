@@ -38,3 +38,11 @@ def leaderboard_refresh() -> int:
     from arena.leaderboard import snapshot_recompute
 
     return len(snapshot_recompute())
+
+
+@shared_task
+def conversations_purge() -> int:
+    """Delete conversations older than ARENA_RETENTION_DAYS (beat: daily)."""
+    from django.conf import settings
+
+    return services.conversations_purge(older_than_days=settings.ARENA_RETENTION_DAYS)

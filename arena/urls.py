@@ -9,4 +9,6 @@ urlpatterns = [
     path("vote/", views.vote, name="vote"),
     path("battles/<uuid:battle_id>/", views.battle_detail, name="battle_detail"),
     path("privacy/", views.privacy, name="privacy"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/delete/", views.my_data_delete, name="my_data_delete"),
 ]

@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arena import selectors, services
-from arena.consent import consent_give, session_voter
+from arena.consent import consent_give, consent_withdraw, session_voter
 from arena.errors import BattleNotVotable
 from arena.forms import VoteForm
 
@@ -37,6 +38,9 @@ def _arena_messages() -> dict[str, str]:
         "empty": _("질문을 입력해 주세요."),
         "tooLong": _("질문이 너무 깁니다."),
         "masked": _("개인정보로 보이는 내용을 가린 뒤 보냈습니다:"),
+        "identityMasked": _(
+            "모델 이름이 드러나는 부분을 가렸습니다. 이 대결의 투표는 기록되지만 순위에는 반영되지 않습니다."
+        ),
         "sideLabelA": _("모델 A"),
         "sideLabelB": _("모델 B"),
     }
@@ -73,4 +77,27 @@ def battle_detail(request, battle_id):
 
 @require_GET
 def privacy(request):
-    return render(request, "arena/privacy.html")
+    return render(request, "arena/privacy.html", {"retention_days": settings.ARENA_RETENTION_DAYS})
+
+
+@require_GET
+def my_data(request):
+    voter = session_voter(request.session)
+    return render(
+        request, "arena/my_data.html", selectors.citizen_data(voter=voter) | {"consented": voter is not None}
+    )
+
+
+@require_POST
+def my_data_delete(request):
+    voter = session_voter(request.session)
+    if voter is not None:
+        result = services.citizen_data_delete(voter=voter)
+        messages.success(
+            request,
+            _("대화 %(turns)d건을 삭제하고 투표 %(votes)d건을 순위 집계에서 뺐습니다.") % result,
+        )
+    if request.POST.get("withdraw") == "1":
+        consent_withdraw(request.session)
+        messages.info(request, _("동의를 철회했습니다. 다시 참여하려면 안내를 읽고 동의해 주세요."))
+    return redirect("arena:my_data")

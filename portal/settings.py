@@ -156,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
     "probe-model-endpoints": {"task": "arena.tasks.endpoints_probe", "schedule": 60.0},
     # Live leaderboard: every view refitted from the votes once a minute.
     "refresh-leaderboard": {"task": "arena.tasks.leaderboard_refresh", "schedule": 60.0},
+    # Conversations past the retention period are deleted once a day.
+    "purge-old-conversations": {"task": "arena.tasks.conversations_purge", "schedule": 24 * 3600.0},
 }
 
 # --- Auth and sessions ----------------------------------------------------------------------------
@@ -236,6 +238,12 @@ ARENA_ANONYMITY_PROMPT = os.environ.get(
     "당신의 이름, 모델명, 개발사나 소속 회사를 밝히거나 암시하지 마세요. "
     "질문에 한국어로 정확하고 도움이 되게 답하세요.",
 )
+# Days a conversation is kept (stated in the privacy notice); older ones are purged daily.
+ARENA_RETENTION_DAYS = env_int("ARENA_RETENTION_DAYS", 365)
+# Optional OpenAI-compatible moderation endpoint for prompts (base URL ending in /v1); empty: rules only.
+ARENA_MODERATION_URL = os.environ.get("ARENA_MODERATION_URL", "")
+ARENA_MODERATION_MODEL = os.environ.get("ARENA_MODERATION_MODEL", "omni-moderation-latest")
+ARENA_MODERATION_KEY_ENV = os.environ.get("ARENA_MODERATION_KEY_ENV", "")
 # Where `make run` serves the built-in demo models; seed_demo registers them at this address.
 DEMO_MODELS_URL = os.environ.get("DEMO_MODELS_URL", "http://127.0.0.1:8001")
 

@@ -28,3 +28,12 @@ def pytest_collection_modifyitems(config, items):
     # Playwright's sync API keeps an event loop running on the main thread once started; async tests
     # after it could not start their own. Browser tests therefore run last.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters, throttles and the moderation rules cache must not leak between tests.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -22,6 +22,28 @@
   var pending = null;
   var busy = false;
   var closed = false;
+  var maskedNoteShown = false;
+  var crisisBox = document.getElementById("crisis");
+
+  function showCrisis(event) {
+    crisisBox.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = event.message;
+    crisisBox.appendChild(p);
+    var list = document.createElement("ul");
+    event.resources.forEach(function (r) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "tel:" + r.contact.split(" ")[0].replace(/-/g, "");
+      link.textContent = r.name + " " + r.contact;
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" (" + r.note + ")"));
+      list.appendChild(item);
+    });
+    crisisBox.appendChild(list);
+    crisisBox.hidden = false;
+    crisisBox.focus();
+  }
 
   function announce(message) { status.textContent = message; }
   function setVoting(enabled) {
@@ -125,9 +147,31 @@
         }
         break;
       case "error":
+      case "blocked":
         busy = false;
         setSending(!closed);
         showError(event.message);
+        break;
+      case "crisis":
+        busy = false;
+        setSending(!closed);
+        showCrisis(event);
+        break;
+      case "identity_masked":
+        if (!maskedNoteShown) {
+          maskedNoteShown = true;
+          var masked = document.createElement("p");
+          masked.className = "redaction-note";
+          masked.textContent = text.identityMasked;
+          panes[event.side].appendChild(masked);
+        }
+        break;
+      case "side_moderated":
+        panes[event.side].setAttribute("aria-busy", "false");
+        var stopped = document.createElement("p");
+        stopped.className = "side-error";
+        stopped.textContent = event.message;
+        panes[event.side].appendChild(stopped);
         break;
     }
   }

@@ -18,7 +18,12 @@ def run(chunks, aliases=KNOWN_ALIASES):
 
 @pytest.mark.parametrize(
     "chunks",
-    [["저는 엑", "사원입니다"], ["저는 EX", "AONE", "입니다"], ["하이퍼", "클로바", "X예요"], ["I am Cl", "aude."]],
+    [
+        ["저는 엑", "사원입니다"],
+        ["저는 EX", "AONE", "입니다"],
+        ["하이퍼", "클로바", "X예요"],
+        ["I am Cl", "aude."],
+    ],
 )
 def test_a_name_split_across_chunks_never_shows(chunks):
     shown, leaked = run(chunks)
@@ -59,7 +64,12 @@ def test_identity_questions(prompt, asks):
 
 
 LEAKY = {
-    "leaky": lambda n: [head(), sse(chunk("저는 엑")), sse(chunk("사원입니다. 도와드릴게요.", finish="stop")), sse("[DONE]")],
+    "leaky": lambda n: [
+        head(),
+        sse(chunk("저는 엑")),
+        sse(chunk("사원입니다. 도와드릴게요.", finish="stop")),
+        sse("[DONE]"),
+    ],
     "plain": lambda n: [head(), sse(chunk("안내해 드리겠습니다.", finish="stop")), sse("[DONE]")],
 }
 
@@ -72,7 +82,9 @@ def recording_server():
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(recording_server, consented_session, voter):
+async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(
+    recording_server, consented_session, voter
+):
     for scenario in ("leaky", "plain"):
         await database_sync_to_async(endpoint_register)(
             team=f"팀 {scenario}", model=f"모델 {scenario}", base_url=recording_server.base_url(scenario),
