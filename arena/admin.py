@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from arena.models import Battle, ModelEndpoint, Team, Turn, Vote
+from arena.models import Battle, ModelEndpoint, ModerationCount, ModerationRule, Team, Turn, Vote
 
 
 class ModelEndpointInline(admin.TabularInline):
@@ -48,6 +48,23 @@ class VoteAdmin(admin.ModelAdmin):
     list_display = ["battle", "choice", "seconds_after_last_token", "created_at"]
     list_filter = ["choice"]
     readonly_fields = [f.name for f in Vote._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ModerationRule)
+class ModerationRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "action", "target", "language", "enabled", "pattern"]
+    list_filter = ["category", "action", "target", "language", "enabled"]
+    list_editable = ["enabled"]
+
+
+@admin.register(ModerationCount)
+class ModerationCountAdmin(admin.ModelAdmin):
+    list_display = ["day", "target", "category", "action", "count"]
+    list_filter = ["target", "category", "action"]
+    readonly_fields = ["day", "target", "category", "action", "count"]
 
     def has_add_permission(self, request):
         return False

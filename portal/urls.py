@@ -5,7 +5,13 @@ from drf_spectacular.views import SpectacularAPIView
 
 from portal import views
 
-staff_patterns = ([path("", views.staff_home, name="home")], "staff")
+staff_patterns = (
+    [
+        path("", views.staff_home, name="home"),
+        path("moderation/", views.staff_moderation, name="moderation"),
+    ],
+    "staff",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,10 +1,15 @@
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from arena.models import ModerationCount
 from portal import roles
 from portal.health import health_report
 
@@ -23,8 +28,26 @@ def healthz(request):
     return JsonResponse(body, status=200 if ok else 503)
 
 
+def _require_staff(request, *allowed: str) -> None:
+    """The one access check of the staff area: a role from `allowed` (any staff role by default)."""
+    if not (roles.has_role(request.user, *(allowed or roles.STAFF_ROLES)) or request.user.is_superuser):
+        raise PermissionDenied
+
+
 @login_required
 def staff_home(request):
-    if not (roles.has_role(request.user, *roles.STAFF_ROLES) or request.user.is_staff):
-        raise PermissionDenied
+    _require_staff(request)
     return render(request, "portal/staff_home.html", {"roles": sorted(roles.user_roles(request.user))})
+
+
+@login_required
+def staff_moderation(request):
+    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
+    since = timezone.localdate() - dt.timedelta(days=30)
+    rows = (
+        ModerationCount.objects.filter(day__gte=since)
+        .values("target", "category", "action")
+        .annotate(total=Sum("count"))
+        .order_by("-total")
+    )
+    return render(request, "portal/staff_moderation.html", {"rows": rows, "since": since})

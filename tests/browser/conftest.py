@@ -51,7 +51,9 @@ def page(browser):
 
 
 @pytest.fixture
-def portal_url(transactional_db):
+def portal_url(django_db_serialized_rollback, transactional_db):
+    # Serialized rollback restores what data migrations seed (role groups, moderation rules), which
+    # the flush after every transactional test would otherwise erase.
     from portal.asgi import application
 
     with ServerThread(application) as server:

@@ -116,3 +116,28 @@ def test_phone_width_battle(browser, portal_url, demo_pair):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert_no_axe_violations(page)
     context.close()
+
+
+def test_citizen_sees_what_was_masked_before_the_answers(page, portal_url, demo_pair):
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    page.get_by_test_id("prompt-input").fill("제 번호 010-1234-5678 로 전입신고 결과 알려주세요")
+    page.get_by_test_id("send-prompt").click()
+    note = page.locator("#response-a .redaction-note")
+    expect(note).to_contain_text("전화번호")
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    assert "010-1234-5678" not in page.content()
+    assert "[전화번호]" in page.get_by_test_id("response-a").inner_text()
+    assert_no_axe_violations(page)
+
+
+def test_crisis_prompt_gets_help_not_a_battle(page, portal_url, demo_pair):
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    page.get_by_test_id("prompt-input").fill("요즘 너무 힘들어서 죽고 싶어요")
+    page.get_by_test_id("send-prompt").click()
+    crisis = page.get_by_test_id("crisis")
+    expect(crisis).to_be_visible()
+    expect(crisis).to_contain_text("109")
+    assert page.get_by_test_id("response-a").inner_text() == ""
+    assert_no_axe_violations(page)

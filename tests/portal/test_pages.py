@@ -51,3 +51,23 @@ def test_admin_works_for_staff(client):
     user.save()
     client.force_login(user)
     assert client.get("/admin/arena/modelendpoint/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [(roles.MINISTRY_REVIEWER, 200), (roles.EXPERT, 403), (roles.CITIZEN, 403)]
+)
+def test_moderation_counts_are_for_reviewers(client, role, expected):
+    from arena.models import ModerationCount
+
+    ModerationCount.objects.create(
+        day="2026-11-27", target="prompt", category="weapons", action="block", count=3
+    )
+    client.force_login(make_user("person", role))
+    response = client.get("/staff/moderation/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert "weapons" in response.content.decode()
+
+
+def test_moderation_counts_send_anonymous_visitors_to_login(client):
+    assert client.get("/staff/moderation/").status_code == 302

@@ -1,0 +1,34 @@
+import pytest
+from playwright.sync_api import expect
+
+from arena import leaderboard
+from tests.arena.factories import bt_votes, endpoints
+from tests.browser.conftest import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_leaderboard_views_switch_in_place_without_axe_violations(page, portal_url, settings):
+    settings.LEADERBOARD_MIN_VOTES = 50
+    settings.LEADERBOARD_BOOTSTRAP_ROUNDS = 50
+    models = endpoints(4)
+    bt_votes(models, [0.6, 0.2, 0.0, -0.8], 800, seed=1)
+    bt_votes(models, [0.6, 0.2, 0.0, -0.8], 120, seed=2, turn_count=2)
+    leaderboard.snapshot_recompute()
+    page.goto(portal_url + "/leaderboard/")
+    expect(page.get_by_test_id("leaderboard-table")).to_be_visible()
+    expect(page.get_by_test_id("interval-chart")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_test_id("view-multi_turn").click()
+    expect(page.locator("#leaderboard-board")).to_have_attribute("data-view", "multi_turn")
+    expect(page.locator("#leaderboard-board")).to_contain_text("120")
+    assert page.url.endswith("?view=multi_turn")  # the shareable address follows the switch
+    assert_no_axe_violations(page)
+
+
+def test_my_data_page_has_no_axe_violations(page, portal_url):
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    page.goto(portal_url + "/arena/my-data/")
+    expect(page.get_by_test_id("delete-my-data")).to_be_visible()
+    assert_no_axe_violations(page)
