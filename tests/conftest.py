@@ -37,3 +37,21 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+SEEDING_MIGRATIONS = [
+    ("portal.migrations.0001_create_role_groups", "create_groups"),
+    ("arena.migrations.0004_seed_moderation_rules", "seed"),
+]
+
+
+@pytest.fixture
+def seed_data(transactional_db):
+    """Transactional tests flush the database, rows seeded by data migrations included: put them back
+    by running the same seeding functions (role groups, default moderation rules)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -10,8 +10,8 @@ from arena.services import endpoint_register
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
 from tests.arena.test_consumer import connect, events_until_turn_done
 
-# serialized_rollback: the seeded rules come from a data migration, which a transactional flush erases.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The seeded rules come from a data migration, which a transactional flush erases: seed_data restores them.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
 
 
 @pytest.mark.parametrize(

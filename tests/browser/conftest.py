@@ -51,9 +51,7 @@ def page(browser):
 
 
 @pytest.fixture
-def portal_url(django_db_serialized_rollback, transactional_db):
-    # Serialized rollback restores what data migrations seed (role groups, moderation rules), which
-    # the flush after every transactional test would otherwise erase.
+def portal_url(seed_data):
     from portal.asgi import application
 
     with ServerThread(application) as server:
