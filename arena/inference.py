@@ -454,39 +454,41 @@ async def _events(
     yield Finish(finish_reason, usage)
 
 
-async def probe(endpoint: Endpoint, *, timeout: float = 5.0, client: httpx.AsyncClient | None = None) -> None:
-    """Is the endpoint up? GET /models must answer 200. Raises InferenceError otherwise."""
+async def _call(
+    method: str,
+    endpoint: Endpoint,
+    path: str,
+    timeout: float,
+    client: httpx.AsyncClient | None,
+    **kwargs: Any,
+) -> httpx.Response:
+    """One short non-streaming request with the module's error mapping; a non-200 answer raises."""
     client = client or shared_client()
     try:
-        response = await client.get(
-            endpoint.url("models"), headers=endpoint.headers(), timeout=httpx.Timeout(timeout)
+        response = await client.request(
+            method, endpoint.url(path), headers=endpoint.headers(), timeout=httpx.Timeout(timeout), **kwargs
         )
     except httpx.TimeoutException:
-        raise InferenceError("timeout_connect", "probe timed out", retryable=True) from None
+        raise InferenceError("timeout_total", f"{path} timed out", retryable=True) from None
     except httpx.TransportError as exc:
         raise InferenceError("connect", type(exc).__name__, retryable=True) from None
     if response.status_code != 200:
         raise await _status_error(response)
+    return response
+
+
+async def probe(endpoint: Endpoint, *, timeout: float = 5.0, client: httpx.AsyncClient | None = None) -> None:
+    """Is the endpoint up? GET /models must answer 200. Raises InferenceError otherwise."""
+    await _call("GET", endpoint, "models", timeout, client)
 
 
 async def moderate(
     endpoint: Endpoint, text: str, *, timeout: float = 10.0, client: httpx.AsyncClient | None = None
 ) -> list[str]:
     """An OpenAI-compatible `/moderations` call: the flagged category names (empty when clean)."""
-    client = client or shared_client()
-    try:
-        response = await client.post(
-            endpoint.url("moderations"),
-            json={"model": endpoint.model_id, "input": text},
-            headers=endpoint.headers(),
-            timeout=httpx.Timeout(timeout),
-        )
-    except httpx.TimeoutException:
-        raise InferenceError("timeout_total", "moderation timed out", retryable=True) from None
-    except httpx.TransportError as exc:
-        raise InferenceError("connect", type(exc).__name__, retryable=True) from None
-    if response.status_code != 200:
-        raise await _status_error(response)
+    response = await _call(
+        "POST", endpoint, "moderations", timeout, client, json={"model": endpoint.model_id, "input": text}
+    )
     try:
         result = response.json()["results"][0]
     except (ValueError, KeyError, IndexError, TypeError):

@@ -17,6 +17,27 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def demo_endpoints(demo_models_url):
+    """Register built-in demo models (by model id) as endpoints of their demo teams."""
+    from arena.demo_models import BY_ID
+    from arena.services import endpoint_register
+
+    def register(*model_ids: str):
+        return [
+            endpoint_register(
+                team=BY_ID[m].team,
+                model=BY_ID[m].name,
+                base_url=demo_models_url + "/v1",
+                model_id=m,
+                is_demo=True,
+            )[0]
+            for m in model_ids
+        ]
+
+    return register
+
+
 @pytest.fixture(scope="session")
 def demo_models_url():
     """The built-in demo model server on a real port, 20x faster than in `make run`."""

@@ -8,31 +8,14 @@ DEAD_URL = "http://127.0.0.1:9/v1"  # nothing listens on port 9
 
 
 @pytest.fixture
-def two_demo_endpoints(demo_models_url):
-    return [
-        endpoint_register(
-            team="데모팀 가람",
-            model="가람-데모",
-            base_url=demo_models_url + "/v1",
-            model_id="demo-garam",
-            is_demo=True,
-        )[0],
-        endpoint_register(
-            team="데모팀 라온",
-            model="라온-데모",
-            base_url=demo_models_url + "/v1",
-            model_id="demo-raon",
-            is_demo=True,
-        )[0],
-    ]
+def two_demo_endpoints(demo_endpoints):
+    return demo_endpoints("demo-garam", "demo-raon")
 
 
 @pytest.fixture
-def one_dead_endpoint(demo_models_url):
+def one_dead_endpoint(demo_endpoints):
     return [
-        endpoint_register(
-            team="데모팀 가람", model="가람-데모", base_url=demo_models_url + "/v1", model_id="demo-garam"
-        )[0],
+        *demo_endpoints("demo-garam"),
         endpoint_register(team="고장팀", model="고장-모델", base_url=DEAD_URL, model_id="broken")[0],
     ]
 

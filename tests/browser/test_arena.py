@@ -11,23 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo_pair(demo_models_url):
-    return [
-        endpoint_register(
-            team="데모팀 가람",
-            model="가람-데모",
-            base_url=demo_models_url + "/v1",
-            model_id="demo-garam",
-            is_demo=True,
-        )[0],
-        endpoint_register(
-            team="데모팀 마루",
-            model="마루-데모",
-            base_url=demo_models_url + "/v1",
-            model_id="demo-maru",
-            is_demo=True,
-        )[0],
-    ]
+def demo_pair(demo_endpoints):
+    return demo_endpoints("demo-garam", "demo-maru")
 
 
 def tab_to(page, testid: str, limit: int = 40) -> None:
@@ -85,10 +70,8 @@ def test_keyboard_only_battle(page, portal_url, demo_pair):
     assert Vote.objects.get().choice == "tie"
 
 
-def test_failing_side_shows_a_message_and_no_vote(page, portal_url, demo_models_url, settings):
-    endpoint_register(
-        team="데모팀 가람", model="가람-데모", base_url=demo_models_url + "/v1", model_id="demo-garam"
-    )
+def test_failing_side_shows_a_message_and_no_vote(page, portal_url, demo_endpoints):
+    demo_endpoints("demo-garam")
     endpoint_register(team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="x")
     page.goto(portal_url + "/arena/")
     page.get_by_test_id("consent-accept").click()
