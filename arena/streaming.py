@@ -56,6 +56,7 @@ class _Side:
     usage: dict[str, Any] | None = None
     error: inference.InferenceError | None = None
     leaked: bool = False
+    tail: str = ""  # the last RESPONSE_WINDOW characters shown, for the response rules
 
     def result(self) -> services.SideResult:
         tokens = (self.usage or {}).get("completion_tokens") or self.pieces or None
@@ -198,11 +199,12 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
             return
         # The rule sees the new text with the tail before it, so a phrase split across chunks counts;
         # the text that completes a match is never shown.
-        tail = "".join(side.text)[-RESPONSE_WINDOW:]
-        decision = moderation.check(tail + text, "response", rules)
+        window = side.tail + text
+        decision = moderation.check(window, "response", rules)
         if decision is not None:
             await _count(decision=decision, target="response")
             raise _Moderated
+        side.tail = window[-RESPONSE_WINDOW:]
         side.text.append(text)
         await queue.put(("delta", side.label, text))
 
