@@ -276,6 +276,9 @@ class ModerationRule(models.Model):
             re.compile(self.pattern)
         except re.error as error:
             raise ValidationError({"pattern": _("올바른 정규식이 아닙니다: %(e)s") % {"e": error}}) from None
+        if "(?P<" in self.pattern:
+            # Rules are joined into one pattern with named groups of their own.
+            raise ValidationError({"pattern": _("이름 붙은 그룹 (?P<...>)은 쓸 수 없습니다.")})
 
 
 class ModerationCount(models.Model):

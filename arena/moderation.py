@@ -26,14 +26,6 @@ RULES_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
-class Rule:
-    category: str
-    action: str
-    target: str
-    regex: re.Pattern
-
-
-@dataclass(frozen=True)
 class Decision:
     category: str
     action: str  # block | crisis
@@ -62,24 +54,49 @@ def message_for(decision: Decision) -> str:
     )
 
 
-def load_rules() -> list[Rule]:
+class Ruleset:
+    """The enabled rules compiled into one alternation per (target, action): a check is at most two
+    regex searches, crisis rules first so a prompt that is both gets help rather than a refusal."""
+
+    def __init__(self, rules: list[tuple[str, str, str, str]]) -> None:
+        self._compiled: dict[str, list[tuple[re.Pattern, list[tuple[str, str]]]]] = {}
+        for target in (ModerationRule.Target.PROMPT, ModerationRule.Target.RESPONSE):
+            for action in (ModerationRule.Action.CRISIS, ModerationRule.Action.BLOCK):
+                chosen = [
+                    (category, pattern)
+                    for category, rule_action, rule_target, pattern in rules
+                    if rule_action == action and rule_target in (target, ModerationRule.Target.BOTH)
+                ]
+                if chosen:
+                    regex = re.compile(
+                        "|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(chosen)),
+                        re.IGNORECASE,
+                    )
+                    labels = [(category, action) for category, _ in chosen]
+                    self._compiled.setdefault(target, []).append((regex, labels))
+
+    def check(self, text: str, target: str, pos: int = 0) -> Decision | None:
+        """The first rule that matches `text` from `pos` on, or None."""
+        for regex, labels in self._compiled.get(target, []):
+            match = regex.search(text, pos)
+            if match is not None:
+                index = next(i for i in range(len(labels)) if match.group(f"r{i}") is not None)
+                return Decision(*labels[index])
+        return None
+
+
+def load_rules() -> Ruleset:
     rules = cache.get(RULES_CACHE_KEY)
     if rules is None:
-        rules = [
-            (r.category, r.action, r.target, r.pattern)
-            for r in ModerationRule.objects.filter(enabled=True).order_by("action", "id")
-        ]
+        rules = list(
+            ModerationRule.objects.filter(enabled=True).values_list("category", "action", "target", "pattern")
+        )
         cache.set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
-    # Crisis rules first: a prompt that is both gets the help, not a refusal.
-    ordered = sorted(rules, key=lambda r: r[1] != ModerationRule.Action.CRISIS)
-    return [Rule(c, a, t, re.compile(p, re.IGNORECASE)) for c, a, t, p in ordered]
+    return Ruleset(rules)
 
 
-def check(text: str, target: str, rules: list[Rule]) -> Decision | None:
-    for rule in rules:
-        if rule.target in (target, ModerationRule.Target.BOTH) and rule.regex.search(text):
-            return Decision(rule.category, rule.action)
-    return None
+def check(text: str, target: str, rules: Ruleset, pos: int = 0) -> Decision | None:
+    return rules.check(text, target, pos)
 
 
 async def check_with_endpoint(text: str) -> Decision | None:

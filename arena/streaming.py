@@ -39,6 +39,7 @@ from arena.models import Battle, ModelEndpoint, Team
 from arena.redaction import LABELS, redact
 
 RESPONSE_WINDOW = 200  # characters of an answer kept in view of the response rules
+RULE_SPAN = 80  # longest phrase a response rule is expected to match
 MODERATED_ANSWER = gettext_lazy("이 답변은 안전 기준에 따라 여기서 멈췄습니다.")
 
 
@@ -200,7 +201,8 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
         # The rule sees the new text with the tail before it, so a phrase split across chunks counts;
         # the text that completes a match is never shown.
         window = side.tail + text
-        decision = moderation.check(window, "response", rules)
+        # Only a match that ends in the new text is new: start RULE_SPAN characters before it.
+        decision = moderation.check(window, "response", rules, pos=max(0, len(side.tail) - RULE_SPAN))
         if decision is not None:
             await _count(decision=decision, target="response")
             raise _Moderated
