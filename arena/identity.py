@@ -7,6 +7,7 @@ one, so a name split across chunks ("엑" + "사원") is caught before any of it
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -50,14 +51,23 @@ def _pattern(alias: str) -> str:
     return escaped
 
 
+@functools.lru_cache(maxsize=32)
+def _compiled(names: frozenset[str]) -> tuple[re.Pattern | None, frozenset[str], int]:
+    """The alias regex, every lowercase alias prefix, and the longest alias: built once per alias set
+    (two maskers a turn would otherwise rebuild them for every battle)."""
+    ordered = sorted(names, key=len, reverse=True)
+    regex = re.compile("|".join(_pattern(a) for a in ordered), re.IGNORECASE) if ordered else None
+    prefixes = frozenset(a.lower()[:k] for a in ordered for k in range(1, len(a) + 1))
+    return regex, prefixes, max((len(a) for a in ordered), default=0)
+
+
 class LeakMasker:
     """Streams text through, replacing every alias with MASK. `leaked` turns True on the first hit."""
 
     def __init__(self, aliases: Iterable[str]) -> None:
-        names = sorted({a.strip() for a in aliases if a.strip()}, key=len, reverse=True)
-        self._regex = re.compile("|".join(_pattern(a) for a in names), re.IGNORECASE) if names else None
-        self._prefixes = {a.lower()[:k] for a in names for k in range(1, len(a) + 1)}
-        self._longest = max((len(a) for a in names), default=0)
+        self._regex, self._prefixes, self._longest = _compiled(
+            frozenset(a.strip() for a in aliases if a.strip())
+        )
         self._pending = ""
         self.leaked = False
 

@@ -32,10 +32,10 @@ CREATE TEMP TABLE bench_battles AS
 INSERT INTO arena_battle (
     id, voter, model_a_id, model_b_id, model_a_version, model_b_version, pair_probability, status, failure,
     in_turn, turn_count, language, chars_a, chars_b, headers_a, headers_b, lists_a, lists_b, bold_a, bold_b,
-    created_at)
+    identity_leak, created_at)
   SELECT id, 'bench-' || (n %% 50000), model_a, model_b, 'v1', 'v1', 2.0 / (%(m)s * (%(m)s - 1)), 'voted',
          '', false, turns, CASE WHEN u_lang < 0.8 THEN 'ko' ELSE 'other' END, len_a, len_b, 0, 0, n %% 4, 0,
-         0, 0, now()
+         0, 0, false, now()
   FROM bench_battles;
 INSERT INTO arena_vote (battle_id, choice, voter, seconds_after_last_token, inclusion, created_at)
   SELECT id, choice, 'bench-' || (n %% 50000), 8.0,
