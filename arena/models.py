@@ -300,3 +300,44 @@ class ModerationCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.target} {self.category}: {self.count}"
+
+
+class LedgerHead(models.Model):
+    """The single row locked while a vote joins the ledger, so entries get one gap-free order."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"ledger head {self.seq}"
+
+
+class VoteLedgerEntry(models.Model):
+    """One vote's facts chained by hash to the entry before: altering any stored vote breaks the chain."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    vote = models.OneToOneField(Vote, on_delete=models.PROTECT, related_name="ledger_entry")
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.entry_hash[:12]}"
+
+
+class LedgerRoot(models.Model):
+    """The chain's hash at the end of a day, published on the methodology page."""
+
+    day = models.DateField(unique=True)
+    last_seq = models.PositiveBigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    votes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.root_hash[:12]}"

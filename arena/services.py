@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from arena import sampling
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
+from arena.ledger import ledger_append
 from arena.models import Battle, ModelEndpoint, Team, Turn, Vote
 from arena.text_features import answer_style, prompt_language
 
@@ -186,6 +187,7 @@ def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
             inclusion=Vote.Inclusion.IDENTITY_LEAK if battle.identity_leak else Vote.Inclusion.VALID,
             seconds_after_last_token=max(0.0, (timezone.now() - last_turn.finished_at).total_seconds()),
         )
+        ledger_append(vote=vote)
         battle.status = Battle.Status.VOTED
         battle.save(update_fields=["status"])
         leaderboard_refresh_soon()

@@ -46,3 +46,11 @@ def conversations_purge() -> int:
     from django.conf import settings
 
     return services.conversations_purge(older_than_days=settings.ARENA_RETENTION_DAYS)
+
+
+@shared_task
+def ledger_roots_publish() -> int:
+    """Store the ledger root of every finished day (beat: daily, just after midnight)."""
+    from arena.ledger import roots_publish
+
+    return len(roots_publish())

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -158,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-leaderboard": {"task": "arena.tasks.leaderboard_refresh", "schedule": 60.0},
     # Conversations past the retention period are deleted once a day.
     "purge-old-conversations": {"task": "arena.tasks.conversations_purge", "schedule": 24 * 3600.0},
+    # Each finished day's ledger root is stored (and shown on the methodology page).
+    "publish-ledger-roots": {
+        "task": "arena.tasks.ledger_roots_publish",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # --- Auth and sessions ----------------------------------------------------------------------------

@@ -63,13 +63,14 @@ def _fresh_cache():
 SEEDING_MIGRATIONS = [
     ("portal.migrations.0001_create_role_groups", "create_groups"),
     ("arena.migrations.0004_seed_moderation_rules", "seed"),
+    ("arena.migrations.0006_ledger_head", "create_head"),
 ]
 
 
 @pytest.fixture
 def seed_data(transactional_db):
     """Transactional tests flush the database, rows seeded by data migrations included: put them back
-    by running the same seeding functions (role groups, default moderation rules)."""
+    by running the same seeding functions (role groups, default moderation rules, the ledger head)."""
     import importlib
 
     from django.apps import apps
