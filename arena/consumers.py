@@ -9,7 +9,7 @@ import json
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from arena import streaming
+from arena import limits, streaming
 from arena.consent import session_voter
 
 CLOSE_NO_CONSENT = 4403
@@ -48,7 +48,10 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def _relay_turn(self, text) -> None:
-        async for event in streaming.turn_run(battle_id=self.battle_id, voter=self.voter, prompt=text):
+        network = limits.network_of((self.scope.get("client") or [None])[0])
+        async for event in streaming.turn_run(
+            battle_id=self.battle_id, voter=self.voter, prompt=text, network=network
+        ):
             if event["type"] == "battle":
                 self.battle_id = event["battle_id"]
             await self.send_json(event)

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arena import sampling
+from arena import limits, sampling
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
 from arena.ledger import ledger_append
 from arena.models import Battle, ModelEndpoint, Team, Turn, Vote
@@ -180,18 +180,29 @@ def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
         last_turn = battle.turns.order_by("-index").first()
         if last_turn is None:
             raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
+        limits.take((limits.votes_per_day(), voter, 1))
+        seconds = max(0.0, (timezone.now() - last_turn.finished_at).total_seconds())
         vote = Vote.objects.create(
             battle=battle,
             choice=choice,
             voter=voter,
-            inclusion=Vote.Inclusion.IDENTITY_LEAK if battle.identity_leak else Vote.Inclusion.VALID,
-            seconds_after_last_token=max(0.0, (timezone.now() - last_turn.finished_at).total_seconds()),
+            inclusion=_inclusion_at_vote(battle, seconds),
+            seconds_after_last_token=seconds,
         )
         ledger_append(vote=vote)
         battle.status = Battle.Status.VOTED
         battle.save(update_fields=["status"])
         leaderboard_refresh_soon()
     return vote
+
+
+def _inclusion_at_vote(battle: Battle, seconds_after_last_token: float) -> str:
+    """What the vote counts as when cast; later checks (anomalies, staff) may change it."""
+    if battle.identity_leak:
+        return Vote.Inclusion.IDENTITY_LEAK
+    if seconds_after_last_token < settings.ARENA_MIN_SECONDS_TO_VOTE:
+        return Vote.Inclusion.TOO_FAST
+    return Vote.Inclusion.VALID
 
 
 REFRESH_LOCK = "arena:leaderboard-refresh"

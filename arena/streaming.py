@@ -26,13 +26,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arena import inference, moderation, services
+from arena import inference, limits, moderation, services
 from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
 from arena.identity import KNOWN_ALIASES, LeakMasker, asks_identity
 from arena.models import Battle, ModelEndpoint, Team
@@ -238,7 +239,9 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
         await queue.put(("error", side.label, None))
 
 
-async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[dict[str, Any]]:
+async def turn_run(
+    *, battle_id, voter: str, prompt: object, network: str = "unknown"
+) -> AsyncIterator[dict[str, Any]]:
     try:
         # Redacted before anything else sees it: the endpoints, the database, the export.
         masked = redact(check_prompt(prompt))
@@ -249,7 +252,22 @@ async def turn_run(*, battle_id, voter: str, prompt: object) -> AsyncIterator[di
             await _count(decision=decision, target="prompt")
             yield _refusal(decision)
             return
+        requests = [
+            (limits.chars_per_network(), network, len(text)),
+            (limits.prompt_repeats(), limits.prompt_digest(text), 1),
+        ]
+        if battle_id is None:
+            requests.append((limits.battles_per_hour(), voter, 1))
+        await sync_to_async(limits.take)(*requests)
         plan = await _plan_turn(battle_id, voter)
+    except limits.LimitExceeded as error:
+        yield {
+            "type": "error",
+            "code": error.code,
+            "message": str(error.message),
+            "retry_after": error.retry_after,
+        }
+        return
     except ArenaError as error:
         yield {"type": "error", "code": error.code, "message": str(error.message)}
         return

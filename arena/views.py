@@ -8,6 +8,7 @@ from arena import selectors, services
 from arena.consent import consent_give, consent_withdraw, session_voter
 from arena.errors import BattleNotVotable
 from arena.forms import VoteForm
+from arena.limits import LimitExceeded
 
 
 @require_GET
@@ -61,6 +62,10 @@ def vote(request):
     battle_id = form.cleaned_data["battle_id"]
     try:
         services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+    except LimitExceeded as error:
+        response = render(request, "arena/partials/vote_error.html", {"message": error.message}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except BattleNotVotable as error:
         return render(request, "arena/partials/vote_error.html", {"message": error.message}, status=409)
     battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=voter)

@@ -244,6 +244,13 @@ ARENA_ANONYMITY_PROMPT = os.environ.get(
     "당신의 이름, 모델명, 개발사나 소속 회사를 밝히거나 암시하지 마세요. "
     "질문에 한국어로 정확하고 도움이 되게 답하세요.",
 )
+# Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set).
+ARENA_BATTLES_PER_HOUR = env_int("ARENA_BATTLES_PER_HOUR", 30)
+ARENA_VOTES_PER_DAY = env_int("ARENA_VOTES_PER_DAY", 300)
+ARENA_CHARS_PER_2H_PER_NETWORK = env_int("ARENA_CHARS_PER_2H_PER_NETWORK", 100_000)
+ARENA_PROMPT_REPEATS_PER_DAY = env_int("ARENA_PROMPT_REPEATS_PER_DAY", 50)
+# A vote cast sooner than this after the last token cannot have read both answers: kept, not counted.
+ARENA_MIN_SECONDS_TO_VOTE = float(os.environ.get("ARENA_MIN_SECONDS_TO_VOTE", "2"))
 # Days a conversation is kept (stated in the privacy notice); older ones are purged daily.
 ARENA_RETENTION_DAYS = env_int("ARENA_RETENTION_DAYS", 365)
 # Optional OpenAI-compatible moderation endpoint for prompts (base URL ending in /v1); empty: rules only.

@@ -14,15 +14,16 @@ def finished_battle(voter: str, *, error_b: str = "") -> Battle:
     battle = services.battle_create(voter=voter)
     ok = services.SideResult("답", "", 100, 20.0, 5, "stop", "")
     side_b = services.SideResult("", "", None, None, None, "", error_b) if error_b else ok
-    now = timezone.now()
+    # The answers finished ten seconds ago: time enough to read them before voting.
+    finished = timezone.now() - dt.timedelta(seconds=10)
     services.turn_record(
         battle=battle,
         index=0,
         prompt="질문",
         side_a=ok,
         side_b=side_b,
-        started_at=now - dt.timedelta(seconds=3),
-        finished_at=now,
+        started_at=finished - dt.timedelta(seconds=3),
+        finished_at=finished,
     )
     return Battle.objects.get(pk=battle.pk)
 
@@ -54,7 +55,7 @@ def test_vote_is_stored_once(two_demo_endpoints, voter):
     assert again.pk == first.pk and again.choice == "a"
     assert Vote.objects.count() == 1
     assert Battle.objects.get(pk=battle.pk).status == Battle.Status.VOTED
-    assert 0 <= first.seconds_after_last_token < 5
+    assert 10 <= first.seconds_after_last_token < 15 and first.inclusion == Vote.Inclusion.VALID
 
 
 def test_failed_side_blocks_the_vote(two_demo_endpoints, voter):
@@ -122,3 +123,11 @@ def test_arena_shows_consent_first(client):
     assert 'data-testid="consent-accept"' in html and 'data-testid="prompt-input"' not in html
     client.post("/arena/consent/")
     assert 'data-testid="prompt-input"' in client.get("/arena/").content.decode()
+
+
+def test_a_vote_too_fast_to_have_read_the_answers_is_kept_but_not_counted(
+    two_demo_endpoints, voter, settings
+):
+    settings.ARENA_MIN_SECONDS_TO_VOTE = 30
+    vote = services.vote_record(battle_id=finished_battle(voter).pk, voter=voter, choice="a")
+    assert vote.inclusion == Vote.Inclusion.TOO_FAST and Vote.objects.count() == 1
