@@ -1,10 +1,12 @@
+from django.conf import settings
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from arena import charts
+from arena import charts, integrity
 from arena.leaderboard import VIEWS, snapshot_latest
-from arena.models import LeaderboardSnapshot, Vote
+from arena.models import LeaderboardSnapshot, LedgerHead, LedgerRoot, ModelEndpoint, Vote
 
 
 def board_context(view: str) -> dict:
@@ -35,3 +37,30 @@ def leaderboard(request):
     context = board_context(view)
     template = "arena/partials/leaderboard_board.html" if request.htmx else "arena/leaderboard.html"
     return render(request, template, context)
+
+
+@require_GET
+def methodology(request):
+    endpoints = list(ModelEndpoint.objects.filter(is_active=True).select_related("team"))
+    total_weight = sum(e.weight for e in endpoints if e.is_healthy) or 1.0
+    counts = dict(Vote.objects.values_list("inclusion").annotate(n=Count("id")).order_by())
+    context = {
+        "sampling": [
+            {"endpoint": e, "share": e.weight / total_weight if e.is_healthy else 0.0} for e in endpoints
+        ],
+        "inclusion": [(label, counts.get(code, 0)) for code, label in Vote.Inclusion.choices],
+        "total_votes": sum(counts.values()),
+        "bias": integrity.position_bias(),
+        "roots": LedgerRoot.objects.all()[:30],
+        "head": LedgerHead.objects.filter(pk=1).first(),
+        "settings": {
+            "min_votes": settings.LEADERBOARD_MIN_VOTES,
+            "rounds": settings.LEADERBOARD_BOOTSTRAP_ROUNDS,
+            "seed": settings.LEADERBOARD_SEED,
+            "min_seconds": settings.ARENA_MIN_SECONDS_TO_VOTE,
+            "battles_per_hour": settings.ARENA_BATTLES_PER_HOUR,
+            "votes_per_day": settings.ARENA_VOTES_PER_DAY,
+            "alpha": integrity.ALPHA,
+        },
+    }
+    return render(request, "arena/methodology.html", context)

@@ -341,3 +341,31 @@ class LedgerRoot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.root_hash[:12]}"
+
+
+class VoterFlag(models.Model):
+    """A voter the anomaly test flagged, and what a reviewer decided about them."""
+
+    class Status(models.TextChoices):
+        FLAGGED = "flagged", _("검토 대기")
+        EXCLUDED = "excluded", _("제외 확정")
+        CLEARED = "cleared", _("정상으로 복원")
+
+    voter = models.CharField(max_length=64, unique=True)
+    log_evalue = models.FloatField(_("이상 점수 (log e-value)"))
+    favoured = models.ForeignKey(ModelEndpoint, null=True, on_delete=models.SET_NULL, related_name="+")
+    decisive_votes = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FLAGGED)
+    reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "-log_evalue"]
+
+    def __str__(self) -> str:
+        return f"{self.voter[:12]} {self.status}"

@@ -54,3 +54,11 @@ def ledger_roots_publish() -> int:
     from arena.ledger import roots_publish
 
     return len(roots_publish())
+
+
+@shared_task
+def voter_anomaly_scan() -> dict[str, int]:
+    """Flag voters whose votes are improbable under the current ratings (beat: hourly)."""
+    from arena.integrity import voter_anomaly_scan as scan
+
+    return scan()

@@ -159,6 +159,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-leaderboard": {"task": "arena.tasks.leaderboard_refresh", "schedule": 60.0},
     # Conversations past the retention period are deleted once a day.
     "purge-old-conversations": {"task": "arena.tasks.conversations_purge", "schedule": 24 * 3600.0},
+    # Voters whose choices are improbable under the current ratings are flagged for review.
+    "scan-voter-anomalies": {"task": "arena.tasks.voter_anomaly_scan", "schedule": 3600.0},
     # Each finished day's ledger root is stored (and shown on the methodology page).
     "publish-ledger-roots": {
         "task": "arena.tasks.ledger_roots_publish",

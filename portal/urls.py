@@ -9,6 +9,8 @@ staff_patterns = (
     [
         path("", views.staff_home, name="home"),
         path("moderation/", views.staff_moderation, name="moderation"),
+        path("integrity/", views.staff_integrity, name="integrity"),
+        path("integrity/voters/<int:flag_id>/", views.staff_voter_decide, name="voter_decide"),
     ],
     "staff",
 )

@@ -1,17 +1,22 @@
 import datetime as dt
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from arena.models import ModerationCount
+from arena import integrity
+from arena.models import ModerationCount, Vote, VoterFlag
 from portal import roles
 from portal.health import health_report
+from portal.models import AuditLog
 
 
 @require_GET
@@ -51,3 +56,36 @@ def staff_moderation(request):
         .order_by("-total")
     )
     return render(request, "portal/staff_moderation.html", {"rows": rows, "since": since})
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("exclude", "exclude"), ("clear", "clear")])
+    reason = forms.CharField(min_length=5, max_length=2000, strip=True)
+
+
+@login_required
+def staff_integrity(request):
+    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
+    context = {
+        "flags": VoterFlag.objects.select_related("favoured__team", "reviewed_by")[:200],
+        "bias": integrity.position_bias(),
+        "excluded": Vote.objects.values("inclusion").annotate(n=Count("id")).order_by("inclusion"),
+        "audit": AuditLog.objects.select_related("actor")[:30],
+        "inclusion_labels": dict(Vote.Inclusion.choices),
+    }
+    return render(request, "portal/staff_integrity.html", context)
+
+
+@login_required
+@require_POST
+def staff_voter_decide(request, flag_id: int):
+    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
+    flag = get_object_or_404(VoterFlag, pk=flag_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("조치와 사유(5자 이상)를 입력해 주세요. 아무것도 바뀌지 않았습니다."))
+        return redirect("staff:integrity")
+    decide = integrity.voter_exclude if form.cleaned_data["action"] == "exclude" else integrity.voter_clear
+    changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
+    return redirect("staff:integrity")

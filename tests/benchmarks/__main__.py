@@ -6,6 +6,7 @@ import sys
 BENCHMARKS = [
     "tests.benchmarks.bench_redaction",
     "tests.benchmarks.bench_ratings",
+    "tests.benchmarks.bench_brigade",
     "tests.benchmarks.bench_arena_streaming",
 ]
 

@@ -32,3 +32,25 @@ def test_my_data_page_has_no_axe_violations(page, portal_url):
     page.goto(portal_url + "/arena/my-data/")
     expect(page.get_by_test_id("delete-my-data")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_methodology_and_integrity_pages_have_no_axe_violations(page, portal_url):
+    from django.contrib.auth.models import Group
+
+    from tests.personas import make_user
+
+    models = endpoints(3)
+    bt_votes(models, [0.3, 0.0, -0.3], 60, seed=3)
+    user = make_user("reviewer", "ministry_reviewer")
+    assert Group.objects.filter(name="ministry_reviewer").exists()
+    page.goto(portal_url + "/methodology/")
+    expect(page.get_by_test_id("exclusion-table")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto(portal_url + "/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw-for-tests")
+    with page.expect_navigation():
+        page.get_by_role("button", name="로그인").last.click()
+    page.goto(portal_url + "/staff/integrity/")
+    expect(page.get_by_test_id("inclusion-table")).to_be_visible()
+    assert_no_axe_violations(page)

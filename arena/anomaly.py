@@ -1,0 +1,66 @@
+"""Per-voter anomaly test against the current ratings. Pure numpy.
+
+For each voter, an e-value: a number whose expectation is at most 1 when the voter votes the way the
+Bradley-Terry model says people vote, so flagging voters whose e-value reaches 1/alpha flags an honest
+voter with probability at most alpha (Markov's inequality), however many votes they cast. It averages
+two tests, each an e-value on its own:
+
+- improbability: each decisive vote contributes 0.5 / P(the chosen side wins) (a voter who keeps
+  picking the unlikely side grows it);
+- favouritism: for every model m, each of the voter's battles with m contributes q / P(m wins) when m
+  won and (1 - q) / P(m loses) when it lost (a voter who always backs one model grows it); the average
+  over all models keeps it an e-value whichever model is favoured.
+Ties and both-bad votes carry no evidence either way and are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+
+FAVOURITISM_Q = 0.95
+
+
+@dataclass(frozen=True)
+class VoterScores:
+    log_evalue: np.ndarray  # (n_voters,) natural log of the combined e-value
+    favoured: np.ndarray  # (n_voters,) model with the largest favouritism e-value
+    decisive: np.ndarray  # (n_voters,) decisive votes per voter
+
+
+def voter_scores(voter, model_a, model_b, outcome, theta, n_voters: int) -> VoterScores:
+    """theta: current ratings on the logit scale (rating - 1000) / (400 / ln 10), one per model."""
+    v = np.asarray(voter, dtype=np.int64)
+    a = np.asarray(model_a, dtype=np.int64)
+    b = np.asarray(model_b, dtype=np.int64)
+    o = np.asarray(outcome, dtype=np.int64)
+    theta = np.asarray(theta, dtype=float)
+    n_models = len(theta)
+    keep = o <= 1
+    v, a, b, o = v[keep], a[keep], b[keep], o[keep]
+    p_a = 1.0 / (1.0 + np.exp(-(theta[a] - theta[b])))
+    a_won = o == 0
+    p_chosen = np.where(a_won, p_a, 1.0 - p_a)
+    improbable = np.bincount(v, weights=np.log(0.5 / p_chosen), minlength=n_voters)
+
+    # Favouritism, per (voter, model): each battle counts once for each of its two models.
+    q = FAVOURITISM_Q
+    log_a = np.where(a_won, np.log(q / p_a), np.log((1 - q) / (1 - p_a)))
+    log_b = np.where(~a_won, np.log(q / (1 - p_a)), np.log((1 - q) / p_a))
+    cells = np.zeros(n_voters * n_models)
+    np.add.at(cells, v * n_models + a, log_a)
+    np.add.at(cells, v * n_models + b, log_b)
+    per_model = cells.reshape(n_voters, n_models)  # models a voter never met contribute e-value 1
+    favouritism = logsumexp(per_model, axis=1) - np.log(n_models)
+    combined = logsumexp(np.stack([improbable, favouritism]), axis=0) - np.log(2)
+    return VoterScores(
+        log_evalue=combined,
+        favoured=per_model.argmax(axis=1),
+        decisive=np.bincount(v, minlength=n_voters),
+    )
+
+
+def flagged(scores: VoterScores, alpha: float = 0.01) -> np.ndarray:
+    return scores.log_evalue >= np.log(1 / alpha)
