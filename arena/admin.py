@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from arena.models import Battle, ModelEndpoint, ModerationCount, ModerationRule, Team, Turn, Vote
+from arena.models import Battle, Campaign, ModelEndpoint, ModerationCount, ModerationRule, Team, Turn, Vote
 
 
 class ModelEndpointInline(admin.TabularInline):
@@ -68,3 +68,9 @@ class ModerationCountAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "seats", "is_active", "created_at"]
+    exclude = ["salt"]

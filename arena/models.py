@@ -369,3 +369,111 @@ class VoterFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter[:12]} {self.status}"
+
+
+def _campaign_salt() -> str:
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+# The programme's plan for the 500-person citizen panel (shared/research/domain-facts.md 2.1).
+DEFAULT_MARGINS = {
+    "gender": {"female": 0.5, "male": 0.5},
+    "region": {"capital": 0.5, "non_capital": 0.5},
+    "age_band": {"20s": 0.2, "30s": 0.2, "40s": 0.2, "50s": 0.2, "60plus": 0.2},
+    "proficiency": {"advanced": 0.2, "intermediate": 0.5, "novice": 0.3},
+}
+
+
+def _default_margins() -> dict:
+    return {dim: dict(shares) for dim, shares in DEFAULT_MARGINS.items()}
+
+
+class Campaign(models.Model):
+    """An evaluation campaign with a verified citizen panel (국민평가단) and its quota margins."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("이름"), max_length=200)
+    seats = models.PositiveIntegerField(_("좌석 수"), default=500)
+    margins = models.JSONField(_("할당 비율"), default=_default_margins)
+    # Keys the per-person hash: the same person in two campaigns cannot be linked.
+    salt = models.CharField(max_length=64, default=_campaign_salt, editable=False)
+    is_active = models.BooleanField(_("진행 중"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("평가 캠페인")
+        verbose_name_plural = _("평가 캠페인")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def seats_for(self, dimension: str, category: str) -> int:
+        return round(self.seats * self.margins.get(dimension, {}).get(category, 0))
+
+
+class Demographics(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("여성")
+        MALE = "male", _("남성")
+
+    class Region(models.TextChoices):
+        CAPITAL = "capital", _("수도권 (서울·경기·인천)")
+        NON_CAPITAL = "non_capital", _("비수도권")
+
+    class AgeBand(models.TextChoices):
+        TWENTIES = "20s", _("20대")
+        THIRTIES = "30s", _("30대")
+        FORTIES = "40s", _("40대")
+        FIFTIES = "50s", _("50대")
+        SIXTY_PLUS = "60plus", _("60대 이상")
+
+    class Proficiency(models.TextChoices):
+        ADVANCED = "advanced", _("능숙함: 업무나 개발에 AI를 자주 씀")
+        INTERMEDIATE = "intermediate", _("보통: 가끔 AI 서비스를 씀")
+        NOVICE = "novice", _("처음: 거의 써 본 적 없음")
+
+    gender = models.CharField(_("성별"), max_length=10, choices=Gender.choices)
+    region = models.CharField(_("거주 지역"), max_length=12, choices=Region.choices)
+    age_band = models.CharField(_("연령대"), max_length=8, choices=AgeBand.choices)
+    proficiency = models.CharField(_("AI 활용 수준"), max_length=14, choices=Proficiency.choices)
+
+    DIMENSIONS = ("gender", "region", "age_band", "proficiency")
+
+    class Meta:
+        abstract = True
+
+    def categories(self) -> dict[str, str]:
+        return {dim: getattr(self, dim) for dim in self.DIMENSIONS}
+
+
+class PanelMember(Demographics):
+    """A verified citizen in a campaign's panel. Only a salted hash of the provider's person id is
+    kept: no identifier, name or resident number."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="members")
+    person_hash = models.CharField(max_length=64)
+    voter = models.CharField(max_length=64, db_index=True)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person_hash"], name="panel_one_person_one_seat")
+        ]
+        verbose_name = _("국민평가단원")
+        verbose_name_plural = _("국민평가단")
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.person_hash[:10]}"
+
+
+class VoterProfile(Demographics):
+    """Optional, self-reported answers of an open-public voter, used only for post-stratification."""
+
+    voter = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.voter[:12]

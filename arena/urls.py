@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arena import views
+from arena import panel_views, views
 
 app_name = "arena"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/delete/", views.my_data_delete, name="my_data_delete"),
+    path("panel/", panel_views.panel_verify, name="panel_verify"),
+    path("panel/enrol/", panel_views.panel_enrol, name="panel_enrol"),
 ]

@@ -38,6 +38,16 @@ def production_settings_check(app_configs, **kwargs):
                 id="portal.E003",
             )
         )
+    from portal.verification import provider
+
+    if getattr(provider(), "is_development", False):
+        errors.append(
+            Error(
+                "DEBUG is off but identity verification uses the development provider (anyone can be anyone).",
+                hint="Set ARENA_VERIFICATION_PROVIDER to a real 본인확인 provider class.",
+                id="portal.E004",
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         errors.append(
             Warning(

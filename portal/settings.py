@@ -246,6 +246,10 @@ ARENA_ANONYMITY_PROMPT = os.environ.get(
     "당신의 이름, 모델명, 개발사나 소속 회사를 밝히거나 암시하지 마세요. "
     "질문에 한국어로 정확하고 도움이 되게 답하세요.",
 )
+# Identity verification for the citizen panel. The development provider is refused in production.
+ARENA_VERIFICATION_PROVIDER = os.environ.get(
+    "ARENA_VERIFICATION_PROVIDER", "portal.verification.DevelopmentProvider"
+)
 # Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set).
 ARENA_BATTLES_PER_HOUR = env_int("ARENA_BATTLES_PER_HOUR", 30)
 ARENA_VOTES_PER_DAY = env_int("ARENA_VOTES_PER_DAY", 300)

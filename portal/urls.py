@@ -10,6 +10,7 @@ staff_patterns = (
         path("", views.staff_home, name="home"),
         path("moderation/", views.staff_moderation, name="moderation"),
         path("integrity/", views.staff_integrity, name="integrity"),
+        path("panel/", views.staff_panel, name="panel"),
         path("integrity/voters/<int:flag_id>/", views.staff_voter_decide, name="voter_decide"),
     ],
     "staff",

@@ -21,7 +21,7 @@ def test_skewed_sample_is_weighted_to_the_target_margins():
     weights = rake(categories, TARGETS)
     assert weights.mean() == pytest.approx(1.0)
     for dim in TARGETS:
-        for category, share in margins(categories, weights, dim).items():
+        for _category, share in margins(categories, weights, dim).items():
             assert share == pytest.approx(0.5, abs=1e-6)
 
 
