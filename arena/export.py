@@ -17,7 +17,7 @@ from arena.redaction import redact
 
 LICENCE = "공공누리 제1유형 (KOGL Type 1: attribution; commercial use and changes allowed)"
 CSV_FIELDS = [
-    "vote_id", "battle_id", "created_at", "voter", "choice", "inclusion",
+    "vote_id", "battle_id", "created_at", "voter", "choice", "inclusion", "panel", "raking_weight",
     "model_a_id", "model_a", "team_a", "model_a_version",
     "model_b_id", "model_b", "team_b", "model_b_version",
     "pair_probability", "turn_count", "language", "seconds_after_last_token",
@@ -26,6 +26,10 @@ CSV_FIELDS = [
 
 
 def vote_records(up_to_vote: int) -> Iterator[dict]:
+    from arena.leaderboard import _panel_voters, raking_weights
+
+    panel_voters = set(_panel_voters().values_list("voter", flat=True))
+    weights = raking_weights()
     votes = (
         Vote.objects.filter(pk__lte=up_to_vote)
         .select_related("battle__model_a__team", "battle__model_b__team")
@@ -41,6 +45,10 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
             "voter": vote.voter,
             "choice": vote.choice,
             "inclusion": vote.inclusion,
+            "panel": vote.voter in panel_voters,
+            # The voter's weight towards the panel's margins (post-stratified view); None when the
+            # voter is on the panel or gave no optional profile. Profiles themselves are not exported.
+            "raking_weight": None if vote.voter in panel_voters else weights.get(vote.voter),
             "model_a": _model(battle.model_a, battle.model_a_version),
             "model_b": _model(battle.model_b, battle.model_b_version),
             "pair_probability": battle.pair_probability,
@@ -67,7 +75,19 @@ def _model(endpoint, version: str) -> dict:
 
 def _flat(record: dict) -> dict:
     return {
-        **{k: record[k] for k in ("vote_id", "battle_id", "created_at", "voter", "choice", "inclusion")},
+        **{
+            k: record[k]
+            for k in (
+                "vote_id",
+                "battle_id",
+                "created_at",
+                "voter",
+                "choice",
+                "inclusion",
+                "panel",
+                "raking_weight",
+            )
+        },
         **{f"model_{s}_id": record[f"model_{s}"]["id"] for s in "ab"},
         "model_a": record["model_a"]["name"],
         "team_a": record["model_a"]["team"],
@@ -136,6 +156,8 @@ def _readme(counts: dict[str, int], up_to: int) -> str:
         "## Schema (votes.jsonl)",
         "- vote_id (int), battle_id (uuid), created_at (ISO 8601, Asia/Seoul offset)",
         "- voter (pseudonymous id), choice: a | b | tie | both_bad",
+        "- panel (true for verified citizen-panel members), raking_weight (open-public voters with the optional",
+        "  profile: their weight towards the panel's target margins; profiles themselves are not published)",
         "- inclusion: valid | identity_leak | too_fast | anomalous_voter | rate_limited | duplicate_prompt |"
         " deleted_by_citizen | staff_excluded",
         "- model_a, model_b: {id, name, team, version} as shown on the left (A) and right (B)",

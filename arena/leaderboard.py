@@ -19,26 +19,40 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from arena import ratings
-from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
+from arena import raking, ratings
+from arena.models import LeaderboardSnapshot, ModelEndpoint, PanelMember, Vote, VoterProfile
 
 View = LeaderboardSnapshot.View
 OUTCOME = {"a": ratings.A_WON, "b": ratings.B_WON, "tie": ratings.TIE, "both_bad": ratings.BOTH_BAD}
 
 
+def _panel_voters():
+    from arena.panel import active_campaign
+
+    return PanelMember.objects.filter(campaign=active_campaign()).values("voter")
+
+
 @dataclass(frozen=True)
 class ViewSpec:
-    battle_filter: Q  # for the database
+    vote_filter: Callable[[], Q]  # for the database, built when the view is computed
     accepts: Callable[[Mapping], bool]  # the same filter for an exported record
     style: bool = False
+    raked: bool = False  # weight each vote by its voter's raking weight (see raking.py)
 
 
 VIEWS: dict[str, ViewSpec] = {
-    View.OVERALL: ViewSpec(Q(), lambda r: True),
-    View.KOREAN: ViewSpec(Q(battle__language="ko"), lambda r: r["language"] == "ko"),
-    View.OTHER_LANGUAGE: ViewSpec(Q(battle__language="other"), lambda r: r["language"] == "other"),
-    View.MULTI_TURN: ViewSpec(Q(battle__turn_count__gte=2), lambda r: r["turn_count"] >= 2),
-    View.STYLE_CONTROLLED: ViewSpec(Q(), lambda r: True, style=True),
+    View.OVERALL: ViewSpec(Q, lambda r: True),
+    View.KOREAN: ViewSpec(lambda: Q(battle__language="ko"), lambda r: r["language"] == "ko"),
+    View.OTHER_LANGUAGE: ViewSpec(lambda: Q(battle__language="other"), lambda r: r["language"] == "other"),
+    View.MULTI_TURN: ViewSpec(lambda: Q(battle__turn_count__gte=2), lambda r: r["turn_count"] >= 2),
+    View.STYLE_CONTROLLED: ViewSpec(Q, lambda r: True, style=True),
+    View.PANEL: ViewSpec(lambda: Q(voter__in=_panel_voters()), lambda r: r["panel"]),
+    View.PUBLIC: ViewSpec(lambda: ~Q(voter__in=_panel_voters()), lambda r: not r["panel"]),
+    View.PUBLIC_RAKED: ViewSpec(
+        lambda: ~Q(voter__in=_panel_voters()),
+        lambda r: not r["panel"] and r.get("raking_weight") is not None,
+        raked=True,
+    ),
 }
 STYLE_FIELDS = ("chars", "headers", "lists", "bold")
 
@@ -53,17 +67,20 @@ class BattleTable:
     outcome: np.ndarray
     counts: np.ndarray
     style: np.ndarray | None = None  # (rows, 4, 2) style counts when the view controls for style
+    weights: np.ndarray | None = None  # per row, for the post-stratified view
     excluded: dict[str, int] = field(default_factory=dict)
     last_vote_id: int = 0
 
 
-def _canonical(model_ids, a_ids, b_ids, choices, counts, style=None, **extra) -> BattleTable:
+def _canonical(model_ids, a_ids, b_ids, choices, counts, style=None, weights=None, **extra) -> BattleTable:
     """Index models by sorted id and sort aggregated rows by (a, b, outcome): one order for both doors."""
     index = {model_id: i for i, model_id in enumerate(model_ids)}
     a = np.array([index[x] for x in a_ids], dtype=np.int64)
     b = np.array([index[x] for x in b_ids], dtype=np.int64)
     o = np.array([OUTCOME[c] for c in choices], dtype=np.int64)
     n = np.asarray(counts, dtype=np.int64)
+    if weights is not None:
+        return BattleTable(model_ids, a, b, o, n, None, np.asarray(weights, dtype=float), **extra)
     if style is None:
         order = np.lexsort((o, b, a))
         return BattleTable(model_ids, a[order], b[order], o[order], n[order], None, **extra)
@@ -74,8 +91,10 @@ def table_from_database(view: str, *, up_to_vote: int) -> BattleTable:
     """One view's votes with id <= up_to_vote, aggregated in SQL (a single GROUP BY for the plain
     views; the style view needs rows)."""
     spec = VIEWS[view]
-    votes = Vote.objects.filter(spec.battle_filter, pk__lte=up_to_vote)
+    votes = Vote.objects.filter(spec.vote_filter(), pk__lte=up_to_vote)
     pair = ("battle__model_a_id", "battle__model_b_id", "choice")
+    if spec.raked:
+        return _raked_table(votes, up_to_vote)
     if spec.style:
         excluded = dict(
             votes.exclude(inclusion=Vote.Inclusion.VALID)
@@ -108,12 +127,51 @@ def table_from_database(view: str, *, up_to_vote: int) -> BattleTable:
     )  # fmt: skip
 
 
+def _raked_table(votes, up_to_vote: int) -> BattleTable:
+    """Public votes from voters who answered the optional profile, each weighted by its voter's
+    raking weight towards the panel's target margins. Rows, in vote order."""
+    weights = raking_weights()
+    excluded = dict(
+        votes.exclude(inclusion=Vote.Inclusion.VALID)
+        .values_list("inclusion")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = [
+        r
+        for r in votes.filter(inclusion=Vote.Inclusion.VALID)
+        .order_by("id")
+        .values_list("battle__model_a_id", "battle__model_b_id", "choice", "voter")
+        if r[3] in weights
+    ]
+    return _canonical(
+        sorted({r[0] for r in rows} | {r[1] for r in rows}),
+        [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], np.ones(len(rows)),
+        weights=np.array([weights[r[3]] for r in rows]), excluded=excluded, last_vote_id=up_to_vote,
+    )  # fmt: skip
+
+
+def raking_weights() -> dict[str, float]:
+    """Per open-public voter with a profile: the weight that matches the panel's target margins."""
+    from arena.panel import active_campaign
+
+    campaign = active_campaign()
+    panel_voters = set(_panel_voters().values_list("voter", flat=True))
+    profiles = [p for p in VoterProfile.objects.order_by("voter") if p.voter not in panel_voters]
+    if campaign is None or not profiles:
+        return {}
+    categories = {dim: [getattr(p, dim) for p in profiles] for dim in campaign.margins}
+    weights = raking.rake(categories, campaign.margins)
+    return {p.voter: float(w) for p, w in zip(profiles, weights, strict=True)}
+
+
 def tables_from_records(records: Iterable[Mapping], view: str) -> BattleTable:
     """The same table from exported vote records (see export.py for the fields)."""
     spec = VIEWS[view]
     excluded: Counter[str] = Counter()
     grouped: Counter[tuple[int, int, str]] = Counter()
     style_rows: list[tuple[int, int, int, str, np.ndarray]] = []
+    raked_rows: list[tuple[int, int, int, str, float]] = []
     last = 0
     for record in records:
         if not spec.accepts(record):
@@ -123,11 +181,21 @@ def tables_from_records(records: Iterable[Mapping], view: str) -> BattleTable:
             continue
         last = max(last, record["vote_id"])
         a, b = record["model_a"]["id"], record["model_b"]["id"]
-        if spec.style:
+        if spec.raked:
+            raked_rows.append((record["vote_id"], a, b, record["choice"], record["raking_weight"]))
+        elif spec.style:
             style = np.array([[record["style"][f"{name}_{side}"] for side in "ab"] for name in STYLE_FIELDS])
             style_rows.append((record["vote_id"], a, b, record["choice"], style))
         else:
             grouped[(a, b, record["choice"])] += 1
+    if spec.raked:
+        raked_rows.sort(key=lambda r: r[0])
+        return _canonical(
+            sorted({r[1] for r in raked_rows} | {r[2] for r in raked_rows}),
+            [r[1] for r in raked_rows], [r[2] for r in raked_rows], [r[3] for r in raked_rows],
+            np.ones(len(raked_rows)), weights=np.array([r[4] for r in raked_rows]),
+            excluded=dict(excluded), last_vote_id=last,
+        )  # fmt: skip
     if spec.style:
         style_rows.sort(key=lambda r: r[0])
         model_ids = sorted({r[1] for r in style_rows} | {r[2] for r in style_rows})
@@ -181,6 +249,7 @@ def board_compute(
         table.outcome,
         n,
         counts=table.counts,
+        weights=table.weights,
         style=style,
         bootstrap_rounds=rounds,
         seed=seed,

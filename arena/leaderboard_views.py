@@ -64,3 +64,29 @@ def methodology(request):
         },
     }
     return render(request, "arena/methodology.html", context)
+
+
+COMPARED = (
+    LeaderboardSnapshot.View.PANEL,
+    LeaderboardSnapshot.View.PUBLIC,
+    LeaderboardSnapshot.View.PUBLIC_RAKED,
+)
+
+
+@require_GET
+def compare(request):
+    """The verified panel, the open public and the reweighted public side by side, model by model."""
+    snapshots = {view: snapshot_latest(view) for view in COMPARED}
+    models: dict[int, dict] = {}
+    for view, snapshot in snapshots.items():
+        for row in snapshot.rows if snapshot else []:
+            entry = models.setdefault(
+                row["endpoint_id"], {"model": row["model"], "team": row["team"], "cells": {}}
+            )
+            entry["cells"][view] = row
+    rows = [
+        {**entry, "cells": [entry["cells"].get(view) for view in COMPARED]}
+        for entry in sorted(models.values(), key=lambda e: -max(r["rating"] for r in e["cells"].values()))
+    ]
+    columns = [(LeaderboardSnapshot.View(v).label, snapshots[v]) for v in COMPARED]
+    return render(request, "arena/leaderboard_compare.html", {"rows": rows, "columns": columns})

@@ -217,6 +217,9 @@ class LeaderboardSnapshot(models.Model):
         OTHER_LANGUAGE = "other_language", _("그 밖의 언어 질문")
         MULTI_TURN = "multi_turn", _("여러 차례 대화")
         STYLE_CONTROLLED = "style_controlled", _("문체 보정")
+        PANEL = "panel", _("국민평가단 (본인확인)")
+        PUBLIC = "public", _("공개 참여")
+        PUBLIC_RAKED = "public_raked", _("공개 참여, 국민평가단 구성비로 보정")
 
     view = models.CharField(max_length=24, choices=View.choices)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

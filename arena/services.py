@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from arena import limits, sampling
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
 from arena.ledger import ledger_append
-from arena.models import Battle, ModelEndpoint, Team, Turn, Vote
+from arena.models import Battle, ModelEndpoint, Team, Turn, Vote, VoterProfile
 from arena.text_features import answer_style, prompt_language
 
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
@@ -246,3 +246,9 @@ def conversations_purge(*, older_than_days: int) -> int:
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     deleted, _ = Turn.objects.filter(finished_at__lt=cutoff).delete()
     return deleted
+
+
+def voter_profile_save(*, voter: str, answers: dict[str, str]) -> VoterProfile:
+    """Keep an open-public voter's optional answers (self-reported, used only for reweighting)."""
+    profile, _ = VoterProfile.objects.update_or_create(voter=voter, defaults=answers)
+    return profile

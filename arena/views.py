@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,12 +10,13 @@ from arena.consent import consent_give, consent_withdraw, session_voter
 from arena.errors import BattleNotVotable
 from arena.forms import VoteForm
 from arena.limits import LimitExceeded
+from arena.models import VoterProfile
 
 
 @require_GET
 def battle(request):
     if session_voter(request.session) is None:
-        return render(request, "arena/consent.html")
+        return render(request, "arena/consent.html", {"profile_form": ProfileForm()})
     return render(
         request,
         "arena/battle.html",
@@ -47,9 +49,21 @@ def _arena_messages() -> dict[str, str]:
     }
 
 
+class ProfileForm(forms.ModelForm):
+    """Optional self-reported answers for the post-stratified public board. Every field may be left out;
+    a partial answer is not kept."""
+
+    class Meta:
+        model = VoterProfile
+        fields = ["gender", "region", "age_band", "proficiency"]
+
+
 @require_POST
 def consent(request):
     consent_give(request.session)
+    profile = ProfileForm(request.POST)
+    if profile.is_valid():
+        services.voter_profile_save(voter=session_voter(request.session), answers=profile.cleaned_data)
     return redirect("arena:battle")
 
 
