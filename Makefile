@@ -35,8 +35,9 @@ run: setup
 	@echo "  Demo models:  $(DEMO_MODELS_URL)/v1 (built-in demo server, not real teams)"
 	@echo "  Staff login:  demo-admin / demo-pass-2026  at http://127.0.0.1:$(PORT)/accounts/login/"
 	@echo ""
-	@trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$demo $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py serve_demo_models --port $(DEMO_PORT) & demo=$$!; \
+	$(PY) manage.py run_periodic > var/periodic.log 2>&1 & periodic=$$!; \
 	$(VENV)/bin/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --log-level warning \
 		--ws-per-message-deflate false
 
