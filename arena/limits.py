@@ -8,6 +8,7 @@ become keys; nothing here is stored beyond the window.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -76,19 +77,29 @@ def _key(limit: Limit, subject: str, now: float) -> tuple[str, int]:
     return f"limit:{limit.name}:{digest}:{window_index}", retry_after
 
 
-def take(*requests: tuple[Limit, str, int]) -> None:
-    """Take `amount` from each (limit, subject) allowance, or none of them. Raises LimitExceeded."""
+Receipt = list[tuple[str, int]]
+
+
+def take(*requests: tuple[Limit, str, int]) -> Receipt:
+    """Take `amount` from each (limit, subject) allowance, or none of them. Raises LimitExceeded.
+    Returns a receipt for `give_back` in case the work it paid for does not happen after all."""
     now = time.time()
-    taken: list[tuple[str, int]] = []
+    taken: Receipt = []
     for limit, subject, amount in requests:
         key, retry_after = _key(limit, subject, now)
         cache.add(key, 0, timeout=limit.window + 60)
         if cache.incr(key, amount) > limit.maximum:
             cache.decr(key, amount)
-            for done_key, done_amount in taken:
-                cache.decr(done_key, done_amount)
+            give_back(taken)
             raise LimitExceeded(_message(limit, retry_after), retry_after)
         taken.append((key, amount))
+    return taken
+
+
+def give_back(receipt: Receipt) -> None:
+    for key, amount in receipt:
+        with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing left to give back
+            cache.decr(key, amount)
 
 
 def _message(limit: Limit, retry_after: int) -> str:

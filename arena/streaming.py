@@ -258,8 +258,12 @@ async def turn_run(
         ]
         if battle_id is None:
             requests.append((limits.battles_per_hour(), voter, 1))
-        await sync_to_async(limits.take)(*requests)
-        plan = await _plan_turn(battle_id, voter)
+        receipt = await sync_to_async(limits.take)(*requests)
+        try:
+            plan = await _plan_turn(battle_id, voter)
+        except ArenaError:
+            await sync_to_async(limits.give_back)(receipt)  # no battle, no charge
+            raise
     except limits.LimitExceeded as error:
         yield {
             "type": "error",

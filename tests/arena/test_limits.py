@@ -101,3 +101,16 @@ def test_limits_hold_across_processes():
     limits.take((limit, "shared-voter", 1))  # 2 taken by the other process + 1 here = 3
     with pytest.raises(limits.LimitExceeded):
         limits.take((limit, "shared-voter", 1))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_refused_battle_costs_nothing(consented_session, settings, demo_endpoints):
+    settings.ARENA_BATTLES_PER_HOUR = 1
+    communicator, _, _ = await connect(consented_session)
+    for _ in range(2):  # no models registered: each attempt fails, neither uses the one battle allowed
+        await communicator.send_json_to({"type": "prompt", "text": "모델이 없을 때"})
+        assert (await communicator.receive_json_from(timeout=5))["code"] == "no_models"
+    await database_sync_to_async(demo_endpoints)("demo-garam", "demo-raon")
+    await communicator.send_json_to({"type": "prompt", "text": "이제 모델이 있을 때"})
+    assert (await events_until_turn_done(communicator))[-1]["type"] == "turn_done"
+    await communicator.disconnect()
