@@ -1,7 +1,46 @@
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+
+from ax_catalog import selectors, services
+from ax_catalog.models import UseCase
+
+PAGE_SIZE = 20
 
 
 @require_GET
 def index(request):
-    return render(request, "ax_catalog/index.html")
+    query = request.GET.get("q", "").strip()[:200]
+    selected = {key: request.GET.getlist(key) for key in selectors.FACETS if request.GET.getlist(key)}
+    results = selectors.usecase_search(query=query, selected=selected)
+    page = Paginator(results.cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"results": results, "page": page, "params": params.urlencode(), "query": query}
+    template = "ax_catalog/partials/results.html" if request.htmx else "ax_catalog/index.html"
+    return render(request, template, context)
+
+
+@require_GET
+def detail(request, case_id: str):
+    use_case = get_object_or_404(
+        UseCase.objects.published()
+        .select_related("agency", "sovereign_model__team")
+        .prefetch_related("kpis"),
+        case_id=case_id,
+    )
+    score, missing = services.completeness(use_case)
+    fields = [
+        (
+            f.verbose_name,
+            getattr(use_case, f"get_{f.name}_display")() if f.choices else getattr(use_case, f.name),
+        )
+        for f in UseCase._meta.fields
+        if f.name not in ("id", "search_lexemes", "status", "review_comment")
+        and getattr(use_case, f.name) not in (None, "")
+    ]
+    return render(
+        request,
+        "ax_catalog/detail.html",
+        {"case": use_case, "fields": fields, "score": score, "missing": missing},
+    )

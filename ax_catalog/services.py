@@ -1,0 +1,86 @@
+"""Writes of the catalogue: save with validation and indexing, the editor-reviewer workflow, versions."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+
+from ax_catalog import search
+from ax_catalog.models import Status, UseCase, UseCaseVersion
+from portal import roles
+
+SEARCH_FIELDS = [("title", 3), ("summary_one_line", 2), ("description_public", 1), ("problem", 1),
+                 ("benefits", 1), ("outputs", 1), ("model_name", 1), ("org_unit", 1)]  # fmt: skip
+# What a complete public record has; the completeness score is the share of these filled in.
+COMPLETENESS_FIELDS = [
+    "summary_one_line", "description_public", "org_unit", "contact_email", "url", "model_name", "problem",
+    "benefits", "outputs", "previous_process", "start_date", "op_date", "dev_method", "vendors",
+    "funding_program", "training_data", "operational_data", "high_impact_reason", "impact_assessment",
+    "human_review", "appeal", "risks_mitigations", "source_url",
+]  # fmt: skip
+
+
+def completeness(use_case: UseCase) -> tuple[float, list[str]]:
+    missing = [f for f in COMPLETENESS_FIELDS if getattr(use_case, f) in (None, "")]
+    if not (use_case.pk and use_case.kpis.exists()):
+        missing.append("kpis")
+    total = len(COMPLETENESS_FIELDS) + 1
+    return (total - len(missing)) / total, missing
+
+
+def usecase_save(*, use_case: UseCase, actor=None, action: str = "edit", comment: str = "") -> UseCase:
+    """Validate every field against the vocabularies, store, re-index and version. Raises
+    ValidationError (nothing is written) on bad input."""
+    use_case.full_clean()
+    agency_name = use_case.agency.name if use_case.agency_id else ""
+    use_case.search_lexemes = search.document_lexemes(
+        [(getattr(use_case, f) or "", w) for f, w in SEARCH_FIELDS] + [(agency_name, 1)]
+    )
+    with transaction.atomic():
+        use_case.save()
+        search.index_row(use_case.pk, use_case.search_lexemes)
+        _version(use_case, actor, action, comment)
+    return use_case
+
+
+def _version(use_case: UseCase, actor, action: str, comment: str) -> None:
+    number = (use_case.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    snapshot = {
+        k: str(v) if v is not None else None
+        for k, v in model_to_dict(use_case).items()
+        if k != "search_lexemes"
+    }
+    UseCaseVersion.objects.create(
+        use_case=use_case, number=number, action=action, actor=actor if getattr(actor, "is_authenticated", False) else None,
+        comment=comment, snapshot=snapshot,
+    )  # fmt: skip
+
+
+TRANSITIONS = {
+    # action: (allowed from, to, who may)
+    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, (roles.AGENCY_EDITOR, roles.ADMINISTRATOR)),
+    "publish": ({Status.SUBMITTED}, Status.PUBLISHED, (roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)),
+    "return": (
+        {Status.SUBMITTED, Status.PUBLISHED},
+        Status.RETURNED,
+        (roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR),
+    ),
+}
+
+
+def usecase_transition(*, use_case: UseCase, action: str, actor, comment: str = "") -> UseCase:
+    """Move a case through draft -> submitted -> published (or back to the editor with a comment)."""
+    allowed_from, target, who = TRANSITIONS[action]
+    if not roles.has_role(actor, *who):
+        raise PermissionDenied
+    if use_case.status not in allowed_from:
+        raise ValidationError(
+            _("지금 상태(%(s)s)에서는 할 수 없는 작업입니다.") % {"s": use_case.get_status_display()}
+        )
+    if action == "return" and not comment.strip():
+        raise ValidationError(_("보완 요청에는 의견을 적어 주세요."))
+    use_case.status = target
+    use_case.review_comment = comment if action == "return" else use_case.review_comment
+    return usecase_save(use_case=use_case, actor=actor, action=action, comment=comment)

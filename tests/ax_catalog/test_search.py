@@ -1,0 +1,86 @@
+"""Korean search over the sample cases: particles, compounds and spacing variants find the same cases.
+Runs on SQLite (FTS5) and, with DATABASE_URL, on PostgreSQL (GIN over to_tsvector)."""
+
+import pytest
+from django.db import IntegrityError, connection
+
+from ax_catalog import search
+from ax_catalog.loading import sample_load
+from ax_catalog.models import UseCase
+from ax_catalog.selectors import usecase_search
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    assert sample_load() == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "lexemes"),
+    [
+        ("민원상담", ["민원", "상담"]),
+        ("민원을", ["민원"]),
+        ("상담 챗봇", ["상담", "챗봇"]),
+        ("AI 음성인식 국세상담", ["ai", "음성", "인식", "국세", "상담"]),
+    ],
+)
+def test_analysis_keeps_content_morphemes(text, lexemes):
+    assert search.analyse(text) == lexemes
+
+
+# (query, case ids that must be found, a case id that should rank first or None)
+RELEVANCE = [
+    ("챗봇", {"SEOUL-2025-001", "KAMCO-2025-001"}, None),
+    # no case has both: every case with either comes back
+    ("상담 챗봇", {"SEOUL-2025-001", "KAMCO-2025-001", "MFDS-2025-001", "NTS-2025-001"}, None),
+    ("민원상담", {"MOIS-2025-001"}, "MOIS-2025-001"),
+    ("민원을", {"MOIS-2025-001", "SEOUL-2025-001"}, None),
+    ("국세상담", {"NTS-2025-001"}, "NTS-2025-001"),
+    ("국세 상담", {"NTS-2025-001"}, "NTS-2025-001"),
+    ("국세청의 상담을", {"NTS-2025-001"}, "NTS-2025-001"),
+    ("산불을", {"KEPCO-2025-001"}, "KEPCO-2025-001"),
+    ("설문 응답을 분석", {"GUNWI-2025-001"}, "GUNWI-2025-001"),
+    ("정보공개청구", {"MOIS-2025-003"}, "MOIS-2025-003"),
+    ("정보 공개 청구", {"MOIS-2025-003"}, "MOIS-2025-003"),
+    ("디지털트윈", {"KWATER-2025-001"}, "KWATER-2025-001"),
+    ("112 신고", {"KNPA-2025-001"}, "KNPA-2025-001"),
+]
+
+
+@pytest.mark.parametrize(("query", "expected", "first"), RELEVANCE)
+def test_korean_queries_find_what_they_should(catalogue, query, expected, first):
+    found = [c.case_id for c in usecase_search(query=query).cases]
+    assert expected <= set(found), (query, found)
+    if first:
+        assert found[0] == first
+
+
+def test_cases_with_every_term_come_before_any_partial_match(catalogue):
+    assert [c.case_id for c in usecase_search(query="산불 감지").cases] == ["KEPCO-2025-001"]
+    assert usecase_search(query="산불 드론").cases.first().case_id == "KEPCO-2025-001"
+
+
+def test_only_published_cases_are_found(catalogue):
+    UseCase.objects.filter(case_id="NTS-2025-001").update(status="draft")
+    assert "NTS-2025-001" not in [c.case_id for c in usecase_search(query="국세").cases]
+
+
+def test_facet_counts_apply_the_other_selections(catalogue):
+    results = usecase_search(selected={"stage": ["operation"]})
+    assert all(c.stage == "operation" for c in results.cases)
+    stages = {f["value"]: f["count"] for f in results.facets["stage"]}
+    assert stages["pilot"] == 3  # the stage facet ignores its own selection
+    topics = {f["value"]: f["count"] for f in results.facets["topic"]}
+    assert sum(topics.values()) == results.cases.count()
+
+
+def test_vocabularies_hold_even_below_the_orm_validation(catalogue):
+    with pytest.raises(IntegrityError):
+        UseCase.objects.filter(case_id="NTS-2025-001").update(stage="someday")
+
+
+def test_search_runs_on_this_database_engine(catalogue):
+    assert connection.vendor in ("sqlite", "postgresql")
+    assert search.ranked_ids("국세") is not None
