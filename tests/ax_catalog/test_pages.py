@@ -1,0 +1,42 @@
+import pytest
+
+from ax_catalog.loading import sample_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    sample_load()
+
+
+def test_browse_page_lists_cards_with_facets(client, catalogue):
+    html = client.get("/ax/").content.decode()
+    assert html.count('data-testid="usecase-card"') == 14
+    assert 'data-testid="facet-stage-operation"' in html and 'data-testid="facet-agency-서울특별시"' in html
+
+
+def test_search_and_facets_keep_a_shareable_url(client, catalogue):
+    html = client.get("/ax/?q=챗봇&stage=operation").content.decode()
+    assert html.count('data-testid="usecase-card"') == 1 and "서울톡 챗봇" in html
+    partial = client.get("/ax/?q=챗봇", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and 'id="ax-results"' in partial and "hx-swap-oob" in partial
+
+
+def test_detail_shows_the_plain_tier_first_then_the_full_record(client, catalogue):
+    html = client.get("/ax/cases/GUNWI-2025-001/").content.decode()
+    assert html.index('id="public-tier"') < html.index('id="full-record"')
+    assert "설문 분석 소요 시간: 270분 → 45분" in html
+    assert "기록 완성도" in html
+
+
+def test_unpublished_and_unknown_cases_are_not_found(client, catalogue):
+    from ax_catalog.models import UseCase
+
+    UseCase.objects.filter(case_id="NTS-2025-001").update(status="draft")
+    assert client.get("/ax/cases/NTS-2025-001/").status_code == 404
+    assert client.get("/ax/cases/NOPE-2025-001/").status_code == 404
+
+
+def test_sample_loading_is_idempotent(catalogue):
+    assert sample_load() == 0
