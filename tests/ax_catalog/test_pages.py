@@ -40,3 +40,18 @@ def test_unpublished_and_unknown_cases_are_not_found(client, catalogue):
 
 def test_sample_loading_is_idempotent(catalogue):
     assert sample_load() == 0
+
+
+def test_api_searches_filters_and_paginates(client, catalogue):
+    body = client.get("/api/v1/ax/use-cases/", {"q": "국세 상담"}).json()
+    assert body["count"] >= 1 and body["results"][0]["case_id"] == "NTS-2025-001"
+    assert "search_lexemes" not in body["results"][0]
+    operation = client.get("/api/v1/ax/use-cases/", {"stage": "operation", "topic": "civil_service"}).json()
+    assert operation["count"] == 3
+    kpis = client.get("/api/v1/ax/use-cases/", {"q": "설문"}).json()["results"][0]["kpis"]
+    assert kpis[0]["before"] == 270 and kpis[0]["after"] == 45
+
+
+def test_openapi_schema_lists_the_catalogue(client):
+    schema = client.get("/api/v1/schema/").content.decode()
+    assert "/api/v1/ax/use-cases/" in schema and "/api/v1/leaderboard/" in schema
