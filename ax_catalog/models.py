@@ -30,6 +30,9 @@ class Agency(models.Model):
     code = models.CharField(_("기관코드"), max_length=12, unique=True)
     name = models.CharField(_("기관명"), max_length=100, unique=True)
     agency_type = models.CharField(_("기관 유형"), max_length=20, choices=AgencyType.choices)
+    editors = models.ManyToManyField(
+        "auth.User", blank=True, related_name="ax_agencies", verbose_name=_("편집자")
+    )
 
     class Meta:
         ordering = ["name"]
