@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 
 from ax_catalog.models import Agency, UseCase
 
@@ -12,9 +13,17 @@ EDITABLE = [
 ]  # fmt: skip
 
 
+def _formfield(field, **kwargs):
+    # A link typed without a scheme is https (Django 6's default; said explicitly until then).
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class UseCaseForm(forms.ModelForm):
     class Meta:
         model = UseCase
+        formfield_callback = _formfield
         fields = EDITABLE
         widgets = {f: forms.DateInput(attrs={"type": "date"}) for f in ("start_date", "op_date", "end_date")}
 

@@ -78,7 +78,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a URL typed without a scheme is https
 WSGI_APPLICATION = "portal.wsgi.application"
 ASGI_APPLICATION = "portal.asgi.application"
 
