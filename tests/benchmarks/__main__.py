@@ -7,6 +7,7 @@ BENCHMARKS = [
     "tests.benchmarks.bench_redaction",
     "tests.benchmarks.bench_ratings",
     "tests.benchmarks.bench_brigade",
+    "tests.benchmarks.bench_ax_catalog",
     "tests.benchmarks.bench_arena_streaming",
 ]
 
