@@ -30,19 +30,32 @@ def completeness(use_case: UseCase) -> tuple[float, list[str]]:
     return (total - len(missing)) / total, missing
 
 
-def usecase_save(*, use_case: UseCase, actor=None, action: str = "edit", comment: str = "") -> UseCase:
+def usecase_save(
+    *, use_case: UseCase, actor=None, action: str = "edit", comment: str = "", validated: bool = False
+) -> UseCase:
     """Validate every field against the vocabularies, store, re-index and version. Raises
-    ValidationError (nothing is written) on bad input."""
-    use_case.full_clean()
+    ValidationError (nothing is written) on bad input. `validated`: the caller already ran usecase_clean."""
+    if not validated:
+        usecase_clean(use_case)
     agency_name = use_case.agency.name if use_case.agency_id else ""
-    use_case.search_lexemes = search.document_lexemes(
-        [(getattr(use_case, f) or "", w) for f, w in SEARCH_FIELDS] + [(agency_name, 1)]
-    )
+    # Fields of one weight are analysed together: one analyser call per weight, not per field.
+    by_weight: dict[int, list[str]] = {}
+    for field, weight in SEARCH_FIELDS:
+        by_weight.setdefault(weight, []).append(getattr(use_case, field) or "")
+    by_weight[1].append(agency_name)
+    use_case.search_lexemes = search.document_lexemes([("\n".join(t), w) for w, t in by_weight.items()])
     with transaction.atomic():
         use_case.save()
         search.index_row(use_case.pk, use_case.search_lexemes)
         _version(use_case, actor, action, comment)
     return use_case
+
+
+def usecase_clean(use_case: UseCase, *, validate_unique: bool = True) -> None:
+    """Field validation, vocabularies included (they are the fields' choices). The check constraints
+    repeat the vocabularies for the database's sake; Django would re-check each of them with a query
+    per constraint, so they are left to the database here."""
+    use_case.full_clean(validate_unique=validate_unique, validate_constraints=False)
 
 
 def _version(use_case: UseCase, actor, action: str, comment: str) -> None:

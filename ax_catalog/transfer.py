@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ax_catalog.models import Agency, Status, UseCase
-from ax_catalog.services import usecase_save
+from ax_catalog.services import usecase_clean, usecase_save
 
 # Column names are the field keys of the research notes' field list (domain-facts.md 6(a)).
 COLUMNS = [
@@ -70,7 +70,7 @@ def _build(
         return None, errors
     use_case = UseCase(**values)
     try:
-        use_case.full_clean(validate_unique=False)
+        usecase_clean(use_case, validate_unique=False)  # uniqueness is checked across the file below
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             column = "agency_code" if field == "agency" else field
@@ -107,7 +107,7 @@ def import_rows(rows: list[dict[str, str]]) -> tuple[int, list[RowError]]:
         return 0, errors
     with transaction.atomic():
         for use_case in built:
-            usecase_save(use_case=use_case, action="import")
+            usecase_save(use_case=use_case, action="import", validated=True)
     return len(built), []
 
 
