@@ -12,8 +12,12 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from ax_catalog.models import UseCase
 
 CONTENT_TAGS = {"NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA"}
 FTS_TABLE = "ax_usecase_fts"
@@ -58,30 +62,55 @@ def index_row(pk: int, lexemes: str) -> None:
         cursor.execute(f"INSERT INTO {FTS_TABLE}(rowid, lexemes) VALUES (%s, %s)", [pk, lexemes])
 
 
-def ranked_ids(query: str) -> dict[int, float] | None:
-    """Ids of records matching the query's content morphemes, with a score (higher is better): records
-    with every morpheme; when there are none, records with any of them. None when the query has no
-    searchable content (then nothing is filtered)."""
+@dataclass(frozen=True)
+class Match:
+    """SQL for the matching ids and for each row's score, to put inside the catalogue's own query
+    (no id lists travel between the database and Python)."""
+
+    ids: RawSQL
+    score: RawSQL
+
+
+def match_sql(query: str) -> Match | None:
+    """Records with every content morpheme of the query; when there are none, records with any of
+    them. None when the query has no searchable content (then nothing is filtered)."""
     terms = list(dict.fromkeys(analyse(query)))
     if not terms:
         return None
-    found = _match(terms, every=True)
-    return found if found or len(terms) == 1 else _match(terms, every=False)
+    every = _sql(terms, every=True)
+    if len(terms) > 1 and not UseCase.objects.filter(pk__in=every.ids).exists():
+        return _sql(terms, every=False)
+    return every
 
 
-def _match(terms: list[str], *, every: bool) -> dict[int, float]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Lexemes are \w+ words (analyse() guarantees it), so quoting them makes a safe tsquery.
-            tsquery = (" & " if every else " | ").join("'" + t + "'" for t in terms)
-            cursor.execute(
-                "SELECT id, ts_rank(to_tsvector('simple', search_lexemes), q) FROM ax_catalog_usecase, "
-                "to_tsquery('simple', %s) q WHERE to_tsvector('simple', search_lexemes) @@ q",
+def _sql(terms: list[str], *, every: bool) -> Match:
+    if connection.vendor == "postgresql":
+        # Lexemes are \w+ words (analyse() guarantees it), so quoting them makes a safe tsquery.
+        tsquery = (" & " if every else " | ").join("'" + t + "'" for t in terms)
+        vector = "to_tsvector('simple', ax_catalog_usecase.search_lexemes)"
+        return Match(
+            ids=RawSQL(
+                "SELECT id FROM ax_catalog_usecase WHERE to_tsvector('simple', search_lexemes) "
+                "@@ to_tsquery('simple', %s)",
                 [tsquery],
-            )
-        else:
-            match = (" AND " if every else " OR ").join('"' + t + '"' for t in terms)
-            cursor.execute(
-                f"SELECT rowid, -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]
-            )
-        return {pk: float(rank) for pk, rank in cursor.fetchall()}
+            ),
+            score=RawSQL(f"ts_rank({vector}, to_tsquery('simple', %s))", [tsquery]),
+        )
+    match = (" AND " if every else " OR ").join('"' + t + '"' for t in terms)
+    return Match(
+        ids=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]),
+        score=RawSQL(
+            f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND {FTS_TABLE}.rowid = ax_catalog_usecase.id)",
+            [match],
+        ),
+    )
+
+
+def ranked_ids(query: str) -> dict[int, float] | None:
+    """The matching ids with their scores (for tests and tools; pages use match_sql)."""
+    found = match_sql(query)
+    if found is None:
+        return None
+    rows = UseCase.objects.filter(pk__in=found.ids).annotate(score=found.score).values_list("pk", "score")
+    return {pk: float(score) for pk, score in rows}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 
 from ax_catalog import search
 from ax_catalog.models import AIClass, HighImpact, Stage, Topic, UseCase
@@ -46,14 +46,12 @@ def usecase_search(*, query: str = "", selected: dict[str, list[str]] | None = N
     facet values; each facet's counts apply all the other selections (so choices never dead-end)."""
     selected = {k: v for k, v in (selected or {}).items() if k in FACETS}
     base = UseCase.objects.published().select_related("agency", "sovereign_model__team")
-    ranks = search.ranked_ids(query)
-    if ranks is not None:
-        base = base.filter(pk__in=list(ranks))
+    found = search.match_sql(query)
+    if found is not None:
+        base = base.filter(pk__in=found.ids)
     cases = _filtered(base, selected)
-    if ranks:
-        order = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(sorted(ranks, key=ranks.get, reverse=True))],
-                     output_field=IntegerField())  # fmt: skip
-        cases = cases.order_by(order, "case_id")
+    if found is not None:
+        cases = cases.annotate(score=found.score).order_by("-score", "case_id")
     else:
         cases = cases.order_by("-updated_at", "case_id")
     facets = {}
