@@ -15,11 +15,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from arena import anomaly, ratings
+from arena.leaderboard import OUTCOME
 from arena.models import ModelEndpoint, Vote, VoterFlag
 from portal.audit import audit_record
 
 ALPHA = 0.01
-OUTCOME = {"a": 0, "b": 1, "tie": 2, "both_bad": 3}
 
 
 def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:

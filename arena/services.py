@@ -45,7 +45,7 @@ def endpoint_register(
     if weight < 0:
         raise ValueError("weight must not be negative")
     with transaction.atomic():
-        team_obj, _ = Team.objects.get_or_create(name=team)
+        team_obj, _created = Team.objects.get_or_create(name=team)
         changed = False
         for attr, value in (
             ("is_demo", is_demo),
@@ -230,7 +230,7 @@ def citizen_data_delete(*, voter: str) -> dict[str, int]:
     leaves them out.
     """
     with transaction.atomic():
-        turns, _ = Turn.objects.filter(battle__voter=voter).delete()
+        turns, _details = Turn.objects.filter(battle__voter=voter).delete()
         votes = Vote.objects.filter(voter=voter).update(inclusion=Vote.Inclusion.DELETED_BY_CITIZEN)
         Battle.objects.filter(voter=voter).update(
             chars_a=0, chars_b=0, headers_a=0, headers_b=0, lists_a=0, lists_b=0, bold_a=0, bold_b=0
@@ -244,11 +244,11 @@ def citizen_data_delete(*, voter: str) -> dict[str, int]:
 def conversations_purge(*, older_than_days: int) -> int:
     """Delete stored conversations past the retention period. Returns how many turns went."""
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
-    deleted, _ = Turn.objects.filter(finished_at__lt=cutoff).delete()
+    deleted, _details = Turn.objects.filter(finished_at__lt=cutoff).delete()
     return deleted
 
 
 def voter_profile_save(*, voter: str, answers: dict[str, str]) -> VoterProfile:
     """Keep an open-public voter's optional answers (self-reported, used only for reweighting)."""
-    profile, _ = VoterProfile.objects.update_or_create(voter=voter, defaults=answers)
+    profile, _created = VoterProfile.objects.update_or_create(voter=voter, defaults=answers)
     return profile

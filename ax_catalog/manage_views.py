@@ -43,7 +43,7 @@ def manage(request):
         raise PermissionDenied
     own = UseCase.objects.none()
     if is_editor:
-        own = UseCase.objects.select_related("agency")
+        own = UseCase.objects.select_related("agency").prefetch_related("kpis")
         if not request.user.is_superuser:
             own = own.filter(agency__editors=request.user)
     queue = UseCase.objects.filter(status=Status.SUBMITTED).select_related("agency") if is_reviewer else []

@@ -24,7 +24,8 @@ COMPLETENESS_FIELDS = [
 
 def completeness(use_case: UseCase) -> tuple[float, list[str]]:
     missing = [f for f in COMPLETENESS_FIELDS if getattr(use_case, f) in (None, "")]
-    if not (use_case.pk and use_case.kpis.exists()):
+    # all() rather than exists(): uses a prefetched list when the caller has one (the manage list).
+    if not (use_case.pk and len(use_case.kpis.all())):
         missing.append("kpis")
     total = len(COMPLETENESS_FIELDS) + 1
     return (total - len(missing)) / total, missing

@@ -29,10 +29,18 @@ def test_seeded_rules_in_both_languages(text, category, action):
     assert (decision.category, decision.action) == (category, action)
 
 
-@pytest.mark.parametrize("text", ["자살예방 캠페인 예산은?", "폭탄세일 기간 알려줘", "전입신고 방법"])
-def test_ordinary_questions_pass_or_get_help_only(text):
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        # The crisis rule errs on the side of offering help: a question that merely names suicide gets it.
+        ("자살예방 캠페인 예산은?", "crisis"),
+        ("폭탄세일 기간 알려줘", None),
+        ("전입신고 방법", None),
+    ],
+)
+def test_ordinary_questions_are_never_blocked(text, action):
     decision = moderation.check(text, "prompt", moderation.load_rules())
-    assert decision is None or decision.action == "crisis"
+    assert (decision.action if decision else None) == action
 
 
 def test_a_rule_staff_add_applies_and_a_bad_pattern_is_refused():

@@ -21,7 +21,8 @@ def test_english_is_one_switch_away(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
     html = response.content.decode()
     assert '<html lang="en">' in html
-    assert "Public AI evaluation" in html or "Compare models" in html
+    assert "Public AI evaluation: Korea" in html and "judged by its citizens" in html
+    assert "국민이 직접 평가하는" not in html
 
 
 @pytest.mark.parametrize(
