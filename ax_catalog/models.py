@@ -6,7 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 CASE_ID = re.compile(r"^[A-Z0-9]{2,12}-\d{4}-\d{3,5}$")
@@ -236,6 +236,15 @@ class UseCase(models.Model):
                 condition=Q(verified__in=Verification.values), name="usecase_verified_vocab"
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="usecase_status_vocab"),
+        ]
+        # The browse page's default order (newest first) without sorting every published case.
+        indexes = [
+            models.Index(
+                F("updated_at").desc(),
+                "case_id",
+                condition=Q(status="published"),
+                name="usecase_published_recent",
+            )
         ]
         verbose_name = _("AX 사례")
         verbose_name_plural = _("AX 사례")

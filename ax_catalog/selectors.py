@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from arena.models import ModelEndpoint
 from ax_catalog import search
-from ax_catalog.models import AIClass, HighImpact, Stage, Topic, UseCase
+from ax_catalog.models import Agency, AIClass, HighImpact, Stage, Topic, UseCase
 
-# URL parameter -> (model field, label source)
+# URL parameter -> model field
 FACETS = {
     "agency": "agency__name",
     "topic": "topic_area",
@@ -32,6 +34,27 @@ class Results:
     facets: dict[str, list[dict]]
     query: str
     selected: dict[str, list[str]]
+    total: int  # cases matching the query and every selection (from the facet scan)
+
+    def pageable(self) -> CountedCases:
+        """The cases for a paginator that takes the known total instead of counting again."""
+        return CountedCases(self.cases, self.total)
+
+
+class CountedCases:
+    """A queryset with its count already known (Django's and DRF's paginators call count())."""
+
+    def __init__(self, cases: QuerySet, total: int):
+        self.cases, self.total, self.ordered = cases, total, True
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return self.cases[index]
 
 
 def _filtered(base: QuerySet, selected: dict[str, list[str]], skip: str | None = None) -> QuerySet:
@@ -41,31 +64,70 @@ def _filtered(base: QuerySet, selected: dict[str, list[str]], skip: str | None =
     return base
 
 
+def facet_counts(
+    combos: list[tuple[tuple, int]], selected: dict[str, list[str]]
+) -> tuple[dict[str, Counter], int]:
+    """Counts per facet value from the number of cases per combination of facet values (in FACETS
+    order). A facet's counts apply every selection but its own, so a choice never dead-ends; the
+    total applies them all. Pure, so one scan of the database serves all six facets."""
+    keys = list(FACETS)
+    chosen = [set(selected.get(k) or ()) for k in keys]
+    counts = {k: Counter() for k in keys}
+    total = 0
+    for values, n in combos:
+        misses = [i for i, allowed in enumerate(chosen) if allowed and values[i] not in allowed]
+        if not misses:
+            total += n
+            for i, key in enumerate(keys):
+                counts[key][values[i]] += n
+        elif len(misses) == 1:  # fails only its own facet's selection: counts there, nowhere else
+            i = misses[0]
+            counts[keys[i]][values[i]] += n
+    return counts, total
+
+
+# The facet scan groups by the case's own columns (no joins); names are looked up afterwards.
+_SCAN = {"agency": "agency_id", "model": "sovereign_model_id"}
+
+
+def _combos(base: QuerySet) -> list[tuple[tuple, int]]:
+    """Cases per combination of facet values, in FACETS order, with agency and model as names."""
+    keys = list(FACETS)
+    at_agency, at_model = keys.index("agency"), keys.index("model")
+    rows = list(base.order_by().values_list(*[_SCAN.get(k, FACETS[k]) for k in keys]).annotate(n=Count("pk")))
+    agencies = dict(Agency.objects.filter(pk__in={r[at_agency] for r in rows}).values_list("pk", "name"))
+    models = dict(
+        ModelEndpoint.objects.filter(pk__in={r[at_model] for r in rows} - {None}).values_list("pk", "name")
+    )
+    combos = []
+    for *values, n in rows:
+        values[at_agency] = agencies[values[at_agency]]
+        values[at_model] = models.get(values[at_model])
+        combos.append((tuple(values), n))
+    return combos
+
+
 def usecase_search(*, query: str = "", selected: dict[str, list[str]] | None = None) -> Results:
     """Published cases matching every content morpheme of `query`, ranked, narrowed by the selected
     facet values; each facet's counts apply all the other selections (so choices never dead-end)."""
-    selected = {k: v for k, v in (selected or {}).items() if k in FACETS}
+    selected = {k: v for k, v in (selected or {}).items() if k in FACETS and v}
     base = UseCase.objects.published().select_related("agency", "sovereign_model__team")
     found = search.match_sql(query)
     if found is not None:
-        base = base.filter(pk__in=found.ids)
+        base = base.filter(found.where)
     cases = _filtered(base, selected)
     if found is not None:
         cases = cases.annotate(score=found.score).order_by("-score", "case_id")
     else:
         cases = cases.order_by("-updated_at", "case_id")
+    combos = _combos(base)
+    counts, total = facet_counts(combos, selected)
     facets = {}
-    for key, field in FACETS.items():
-        counts = (
-            _filtered(base, selected, skip=key)
-            .exclude(**{f"{field}__isnull": True})
-            .values(field)
-            .annotate(n=Count("pk"))
-            .order_by("-n", field)
-        )
+    for key, counter in counts.items():
         facets[key] = [
-            {"value": row[field], "label": LABELS.get(key, {}).get(row[field], row[field]), "count": row["n"],
-             "selected": row[field] in selected.get(key, [])}
-            for row in counts
+            {"value": value, "label": LABELS.get(key, {}).get(value, value), "count": n,
+             "selected": value in selected.get(key, [])}
+            for value, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+            if value is not None
         ]  # fmt: skip
-    return Results(cases=cases, facets=facets, query=query, selected=selected)
+    return Results(cases=cases, facets=facets, query=query, selected=selected, total=total)

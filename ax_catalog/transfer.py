@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from ax_catalog.models import Agency, Status, UseCase
-from ax_catalog.services import usecase_clean, usecase_save
+from ax_catalog.services import usecase_clean, usecase_create_many
 
 # Column names are the field keys of the research notes' field list (domain-facts.md 6(a)).
 COLUMNS = [
@@ -70,7 +69,9 @@ def _build(
         return None, errors
     use_case = UseCase(**values)
     try:
-        usecase_clean(use_case, validate_unique=False)  # uniqueness is checked across the file below
+        # Uniqueness is checked across the file below; the agency came from the catalogue's own list
+        # (validating the key again would cost a query per row).
+        usecase_clean(use_case, validate_unique=False, exclude=("agency",))
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             column = "agency_code" if field == "agency" else field
@@ -105,9 +106,7 @@ def import_rows(rows: list[dict[str, str]]) -> tuple[int, list[RowError]]:
             built.append(use_case)
     if errors:
         return 0, errors
-    with transaction.atomic():
-        for use_case in built:
-            usecase_save(use_case=use_case, action="import", validated=True)
+    usecase_create_many(use_cases=built, action="import")
     return len(built), []
 
 

@@ -13,7 +13,7 @@ def index(request):
     query = request.GET.get("q", "").strip()[:200]
     selected = {key: request.GET.getlist(key) for key in selectors.FACETS if request.GET.getlist(key)}
     results = selectors.usecase_search(query=query, selected=selected)
-    page = Paginator(results.cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(results.pageable(), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {"results": results, "page": page, "params": params.urlencode(), "query": query}

@@ -1,6 +1,7 @@
 import pytest
 
 from ax_catalog.loading import sample_load
+from ax_catalog.models import UseCase
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,12 @@ def test_api_searches_filters_and_paginates(client, catalogue):
     assert body["count"] >= 1 and body["results"][0]["case_id"] == "NTS-2025-001"
     assert "search_lexemes" not in body["results"][0]
     operation = client.get("/api/v1/ax/use-cases/", {"stage": "operation", "topic": "civil_service"}).json()
-    assert operation["count"] == 3
+    assert operation["count"] == 3 and len(operation["results"]) == 3
+    stages = {f["value"]: f["count"] for f in operation["facets"]["stage"]}
+    # the stage facet ignores its own choice: every published civil-service case, by stage
+    assert stages["operation"] == 3
+    assert sum(stages.values()) == UseCase.objects.published().filter(topic_area="civil_service").count()
+    assert next(f for f in operation["facets"]["topic"] if f["value"] == "civil_service")["selected"]
     kpis = client.get("/api/v1/ax/use-cases/", {"q": "설문"}).json()["results"][0]["kpis"]
     assert kpis[0]["before"] == 270 and kpis[0]["after"] == 45
 

@@ -3,11 +3,12 @@ Runs on SQLite (FTS5) and, with DATABASE_URL, on PostgreSQL (GIN over to_tsvecto
 
 import pytest
 from django.db import IntegrityError, connection
+from django.db.models import Count
 
 from ax_catalog import search
 from ax_catalog.loading import sample_load
 from ax_catalog.models import UseCase
-from ax_catalog.selectors import usecase_search
+from ax_catalog.selectors import FACETS, _filtered, facet_counts, usecase_search
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,45 @@ def test_vocabularies_hold_even_below_the_orm_validation(catalogue):
 def test_search_runs_on_this_database_engine(catalogue):
     assert connection.vendor in ("sqlite", "postgresql")
     assert search.ranked_ids("국세") is not None
+
+
+@pytest.mark.parametrize(
+    "selected",
+    [
+        {},
+        {"stage": ["operation"]},
+        {"stage": ["operation", "pilot"], "topic": ["civil_service"]},
+        {"ai": ["generative"], "high_impact": ["no"], "agency": ["국세청"]},
+    ],
+)
+@pytest.mark.parametrize("query", ["", "상담", "민원 챗봇"])
+def test_one_scan_facet_counts_equal_a_query_per_facet(catalogue, query, selected):
+    """The counts from one GROUP BY over every facet equal what a separate query per facet gives."""
+    results = usecase_search(query=query, selected=selected)
+    base = UseCase.objects.published()
+    found = search.match_sql(query)
+    if found is not None:
+        base = base.filter(found.where)
+    for key, field in FACETS.items():
+        expected = {
+            row[field]: row["n"]
+            for row in _filtered(base, selected, skip=key).values(field).annotate(n=Count("pk")).order_by()
+            if row[field] is not None
+        }
+        assert {f["value"]: f["count"] for f in results.facets[key]} == expected, key
+    assert results.total == results.cases.count()
+
+
+def test_facet_counts_table():
+    # combos over (agency, topic, stage, ai, model, high_impact)
+    combos = [
+        (("A", "t1", "pilot", "nlp", None, "no"), 2),
+        (("A", "t2", "operation", "nlp", "M", "no"), 3),
+        (("B", "t1", "operation", "vision", None, "yes"), 5),
+    ]
+    counts, total = facet_counts(combos, {"stage": ["operation"], "agency": ["A"]})
+    assert total == 3
+    assert counts["stage"] == {"pilot": 2, "operation": 3}  # its own selection ignored
+    assert counts["agency"] == {"A": 3, "B": 5}
+    assert counts["topic"] == {"t2": 3} and counts["model"] == {"M": 3}
+    assert facet_counts(combos, {}) == (facet_counts(combos, {})[0], 10)

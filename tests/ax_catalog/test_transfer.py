@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from ax_catalog import search, services
 from ax_catalog.loading import sample_load
 from ax_catalog.models import UseCase, UseCaseVersion
 from ax_catalog.transfer import COLUMNS
@@ -78,3 +79,17 @@ def test_export_round_trips(agencies, tmp_path):
     csv_out = io.StringIO()
     call_command("export_usecases", "--format", "csv", stdout=csv_out)
     assert csv_out.getvalue().splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_imported_rows_are_indexed_and_versioned_like_saved_ones(agencies, tmp_path):
+    rows = [
+        template_row(case_id="ABC-2026-021", title="하천 수위 예측 시범", status="published"),
+        template_row(case_id="ABC-2026-022", title="민원 답변 초안 작성", status="published"),
+    ]
+    call_command("import_usecases", str(write(tmp_path, rows)), stdout=io.StringIO())
+    for case_id, query in [("ABC-2026-021", "수위를 예측"), ("ABC-2026-022", "답변 초안")]:
+        case = UseCase.objects.get(case_id=case_id)
+        # the bulk path analyses in one batch; the result is what a single save would store
+        assert case.search_lexemes == search.document_lexemes(services._search_fields(case))
+        assert case.pk in search.ranked_ids(query)
+        assert list(case.versions.values_list("number", "action")) == [(1, "import")]
