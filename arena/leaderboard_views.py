@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -37,6 +37,26 @@ def leaderboard(request):
     context = board_context(view)
     template = "arena/partials/leaderboard_board.html" if request.htmx else "arena/leaderboard.html"
     return render(request, template, context)
+
+
+@require_GET
+def model_page(request, endpoint_id: int):
+    """One model in public: its team, its standing in each leaderboard view, and the published
+    public-sector use cases that run on it (from the AX catalogue)."""
+    from ax_catalog.selectors import usecases_using  # the catalogue builds on the arena, not back
+
+    endpoint = get_object_or_404(ModelEndpoint.objects.select_related("team"), pk=endpoint_id)
+    standings = []
+    for view in VIEWS:
+        snapshot = snapshot_latest(view)
+        row = next((r for r in (snapshot.rows if snapshot else []) if r["endpoint_id"] == endpoint.pk), None)
+        if row:
+            standings.append({"label": LeaderboardSnapshot.View(view).label, "view": view, "row": row})
+    return render(
+        request,
+        "arena/model.html",
+        {"endpoint": endpoint, "standings": standings, "cases": usecases_using(endpoint)},
+    )
 
 
 @require_GET

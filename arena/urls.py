@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arena import panel_views, views
+from arena import leaderboard_views, panel_views, views
 
 app_name = "arena"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("consent/", views.consent, name="consent"),
     path("vote/", views.vote, name="vote"),
     path("battles/<uuid:battle_id>/", views.battle_detail, name="battle_detail"),
+    path("models/<int:endpoint_id>/", leaderboard_views.model_page, name="model"),
     path("privacy/", views.privacy, name="privacy"),
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/delete/", views.my_data_delete, name="my_data_delete"),

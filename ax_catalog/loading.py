@@ -52,3 +52,30 @@ def synthetic_load(n: int, *, seed: int = 0) -> int:
         )  # fmt: skip
         usecase_save(use_case=use_case, action="import", comment="synthetic")
     return n
+
+
+def demo_model_cases_load() -> int:
+    """One clearly fictional published case per demo arena model, so the demo's model pages and the
+    catalogue's "sovereign model" facet have something to show. Real sample cases are never linked to
+    demo models: that would present an invented fact as reported."""
+    from arena.models import ModelEndpoint
+
+    agency, _ = Agency.objects.get_or_create(
+        code="DEMO", defaults={"name": "데모 기관 (가상)", "agency_type": "public_institution"}
+    )
+    added = 0
+    for endpoint in ModelEndpoint.objects.filter(team__is_demo=True).order_by("pk"):
+        case_id = f"DEMO-2026-{endpoint.pk:03d}"
+        if UseCase.objects.filter(case_id=case_id).exists():
+            continue
+        use_case = UseCase(
+            case_id=case_id, agency=agency, title=f"[데모] {endpoint.name} 활용 민원 안내 도우미 (가상 사례)",
+            summary_one_line="시연용 가상 사례: 데모 모델로 민원 안내 문구 초안을 만듭니다",
+            description_public="포털 시연을 위해 만든 가상의 사례입니다. 실제 기관이나 실제 참가팀 모델의 활용 사례가 아닙니다.",
+            topic_area="civil_service", activity_type="internal", audience="g2g", ai_class="generative",
+            model_name=endpoint.name, sovereign_model=endpoint, stage="pilot", high_impact="no",
+            source_type="synthetic", source_note="데모 데이터 (가상)", status=Status.PUBLISHED,
+        )  # fmt: skip
+        usecase_save(use_case=use_case, action="import", comment="demo data")
+        added += 1
+    return added

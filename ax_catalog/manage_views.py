@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ax_catalog import services
+from ax_catalog import completeness, services
 from ax_catalog.forms import ReviewForm, UseCaseForm
 from ax_catalog.models import Status, UseCase
 from portal import roles
@@ -47,7 +47,7 @@ def manage(request):
         if not request.user.is_superuser:
             own = own.filter(agency__editors=request.user)
     queue = UseCase.objects.filter(status=Status.SUBMITTED).select_related("agency") if is_reviewer else []
-    rows = [(case, services.completeness(case)[0]) for case in own.filter(~Q(status=Status.PUBLISHED))[:200]]
+    rows = [(case, completeness.of_case(case)[0]) for case in own.filter(~Q(status=Status.PUBLISHED))[:200]]
     return render(
         request,
         "ax_catalog/manage.html",
@@ -104,8 +104,9 @@ def review(request, case_id: str):
         else:
             messages.success(request, _("처리했습니다."))
             return redirect("ax_catalog:manage")
-    score, missing = services.completeness(use_case)
+    score, missing = completeness.of_case(use_case)
     return render(
         request, "ax_catalog/review.html",
-        {"case": use_case, "form": form, "score": score, "missing": missing, "versions": use_case.versions.all()[:20]},
+        {"case": use_case, "form": form, "score": score, "missing": completeness.labels(missing),
+         "versions": use_case.versions.all()[:20]},
     )  # fmt: skip

@@ -131,3 +131,13 @@ def usecase_search(*, query: str = "", selected: dict[str, list[str]] | None = N
             if value is not None
         ]  # fmt: skip
     return Results(cases=cases, facets=facets, query=query, selected=selected, total=total)
+
+
+def usecases_using(endpoint: ModelEndpoint) -> QuerySet:
+    """Published cases whose "model used" is this arena model, newest first."""
+    return (
+        UseCase.objects.published()
+        .filter(sovereign_model=endpoint)
+        .select_related("agency")
+        .order_by("-updated_at", "case_id")
+    )

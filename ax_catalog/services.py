@@ -14,22 +14,6 @@ from portal import roles
 SEARCH_FIELDS = [("title", 3), ("summary_one_line", 2), ("description_public", 1), ("problem", 1),
                  ("benefits", 1), ("outputs", 1), ("model_name", 1), ("org_unit", 1)]  # fmt: skip
 ANALYZE_AFTER = 1000  # rows in one bulk import
-# What a complete public record has; the completeness score is the share of these filled in.
-COMPLETENESS_FIELDS = [
-    "summary_one_line", "description_public", "org_unit", "contact_email", "url", "model_name", "problem",
-    "benefits", "outputs", "previous_process", "start_date", "op_date", "dev_method", "vendors",
-    "funding_program", "training_data", "operational_data", "high_impact_reason", "impact_assessment",
-    "human_review", "appeal", "risks_mitigations", "source_url",
-]  # fmt: skip
-
-
-def completeness(use_case: UseCase) -> tuple[float, list[str]]:
-    missing = [f for f in COMPLETENESS_FIELDS if getattr(use_case, f) in (None, "")]
-    # all() rather than exists(): uses a prefetched list when the caller has one (the manage list).
-    if not (use_case.pk and len(use_case.kpis.all())):
-        missing.append("kpis")
-    total = len(COMPLETENESS_FIELDS) + 1
-    return (total - len(missing)) / total, missing
 
 
 def usecase_save(

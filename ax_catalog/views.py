@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ax_catalog import selectors, services
+from ax_catalog import completeness, selectors
 from ax_catalog.models import UseCase
 
 PAGE_SIZE = 20
@@ -29,7 +29,7 @@ def detail(request, case_id: str):
         .prefetch_related("kpis"),
         case_id=case_id,
     )
-    score, missing = services.completeness(use_case)
+    score, missing = completeness.of_case(use_case)
     fields = [
         (
             f.verbose_name,
@@ -42,5 +42,12 @@ def detail(request, case_id: str):
     return render(
         request,
         "ax_catalog/detail.html",
-        {"case": use_case, "fields": fields, "score": score, "missing": missing},
+        {"case": use_case, "fields": fields, "score": score, "missing": completeness.labels(missing)},
     )
+
+
+@require_GET
+def agencies(request):
+    """Per agency: how many published cases, how complete they are, and what they most often omit."""
+    scores = completeness.by_agency(UseCase.objects.published())
+    return render(request, "ax_catalog/agencies.html", {"scores": scores})

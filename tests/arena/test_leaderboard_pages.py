@@ -75,3 +75,39 @@ def test_a_vote_refreshes_the_board_at_most_once_a_minute(
     with django_capture_on_commit_callbacks(execute=True):
         services.vote_record(battle_id=second.pk, voter=voter, choice="b")
     assert LeaderboardSnapshot.objects.filter(view="overall").count() == 1  # throttled
+
+
+def test_model_page_shows_standings_and_the_cases_that_use_it(client, snapshots):
+    from ax_catalog.loading import sample_load
+    from ax_catalog.models import UseCase
+
+    sample_load()
+    row = snapshots[0].rows[0]
+    used, unused = row["endpoint_id"], snapshots[0].rows[1]["endpoint_id"]
+    UseCase.objects.filter(case_id__in=["NTS-2025-001", "SEOUL-2025-001"]).update(sovereign_model_id=used)
+    UseCase.objects.filter(case_id="SEOUL-2025-001").update(status="draft")  # unpublished: not listed
+
+    html = client.get(f"/arena/models/{used}/").content.decode()
+    assert f"{row['ci_low']:.1f} – {row['ci_high']:.1f}" in html  # its interval in the overall view
+    assert html.count('data-testid="usecase-card"') == 1 and "/ax/cases/NTS-2025-001/" in html
+    assert "SEOUL-2025-001" not in html
+    assert (
+        "이 모델을 쓴다고 공개된 사례가 아직 없습니다"
+        in client.get(f"/arena/models/{unused}/").content.decode()
+    )
+    # the leaderboard links each model to its page, and the catalogue counts its cases
+    assert f'href="/arena/models/{used}/"' in client.get("/leaderboard/").content.decode()
+    facet = client.get("/api/v1/ax/use-cases/").json()["facets"]["model"]
+    assert facet == [{"value": row["model"], "label": row["model"], "count": 1, "selected": False}]
+    assert client.get("/arena/models/999999/").status_code == 404
+
+
+def test_model_page_reveals_no_endpoint_secret(client, snapshots, monkeypatch):
+    from arena.models import ModelEndpoint
+
+    endpoint = ModelEndpoint.objects.get(pk=snapshots[0].rows[0]["endpoint_id"])
+    endpoint.base_url, endpoint.api_key_env = "http://10.1.2.3:9000/v1", "TEAM_SECRET_KEY"
+    endpoint.save()
+    monkeypatch.setenv("TEAM_SECRET_KEY", "sk-live-should-never-show")
+    html = client.get(f"/arena/models/{endpoint.pk}/").content.decode()
+    assert "10.1.2.3" not in html and "TEAM_SECRET_KEY" not in html and "sk-live" not in html

@@ -61,3 +61,34 @@ def test_api_searches_filters_and_paginates(client, catalogue):
 def test_openapi_schema_lists_the_catalogue(client):
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/ax/use-cases/" in schema and "/api/v1/leaderboard/" in schema
+
+
+def test_detail_names_the_missing_fields_in_the_readers_language(client, catalogue):
+    html = client.get("/ax/cases/GUNWI-2025-001/").content.decode()
+    missing = html.split('data-testid="missing-fields"')[1].split("</p>")[0]
+    assert "문의처(부서 메일)" in missing and "운영(시범) 개시일" in missing
+    assert "contact_email" not in missing and "op_date" not in missing
+
+
+def test_agency_completeness_lists_every_agency_with_what_is_missing(client, catalogue):
+    from ax_catalog import completeness
+
+    scores = {s.agency.code: s for s in completeness.by_agency(UseCase.objects.published())}
+    nts = [c for c in UseCase.objects.published() if c.agency.code == "NTS"]
+    assert scores["NTS"].cases == len(nts)
+    assert scores["NTS"].mean == pytest.approx(sum(completeness.of_case(c)[0] for c in nts) / len(nts))
+    # the most often empty field is counted over the agency's cases
+    label, n = scores["MOIS"].most_missing[0]
+    assert 1 <= n <= scores["MOIS"].cases and label
+    UseCase.objects.filter(agency__code="KCS").update(status="draft")
+    html = client.get("/ax/agencies/").content.decode()
+    assert 'data-testid="agency-completeness"' in html and "관세청" in html and "공개 사례 없음" in html
+
+
+def test_completeness_of_one_case_counts_kpis_and_empty_fields():
+    from ax_catalog import completeness
+
+    case = UseCase(case_id="X-1", title="t", summary_one_line="s", description_public="d")
+    score, missing = completeness.of_case(case)
+    assert "kpis" in missing and "summary_one_line" not in missing
+    assert score == pytest.approx(2 / (len(completeness.FIELDS) + 1))

@@ -66,3 +66,13 @@ def assert_no_axe_violations(page) -> None:
         for v in result["violations"]
     ]
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def log_in(page, portal_url: str, user, password: str = "pw-for-tests") -> None:
+    """Sign in through the login page (a fresh cookie jar first, so personas never mix)."""
+    page.context.clear_cookies()
+    page.goto(portal_url + "/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="로그인").last.click()
