@@ -41,7 +41,8 @@ from typing import Any
 
 import httpx
 
-USER_AGENT = "kai-portal-arena/1.0"
+from portal import outbound  # the portal's one door for outbound HTTP
+
 MAX_ERROR_BODY = 64 * 1024
 MAX_RETRY_WAIT = 10.0
 
@@ -255,11 +256,8 @@ def shared_client() -> httpx.AsyncClient:
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None or client.is_closed:
-        client = httpx.AsyncClient(
-            follow_redirects=False,
-            headers={"User-Agent": USER_AGENT},
-            limits=httpx.Limits(max_connections=4096, max_keepalive_connections=512),
-            trust_env=False,
+        client = outbound.async_client(
+            limits=httpx.Limits(max_connections=4096, max_keepalive_connections=512)
         )
         _clients[loop] = client
     return client

@@ -30,3 +30,12 @@ def user_roles(user) -> set[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
+
+
+def require(user, *allowed: str) -> None:
+    """The one access check of the staff area: raise PermissionDenied unless `user` has a role from
+    `allowed` (any staff role when none is named). Superusers are administrators."""
+    from django.core.exceptions import PermissionDenied
+
+    if not has_role(user, *(allowed or STAFF_ROLES)):
+        raise PermissionDenied

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal",
     "arena",
     "ax_catalog",
+    "portal.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {"TITLE": "K-AI portal API", "VERSION": "1.0.0"}
+
+# --- Stage evaluation -----------------------------------------------------------------------------
+
+# A Hugging Face-compatible hub for derivative-model counts (GET {hub}/api/models?filter=base_model:...).
+MODEL_HUB_URL = os.environ.get("MODEL_HUB_URL", "https://huggingface.co")
 
 # --- Arena ----------------------------------------------------------------------------------------
 

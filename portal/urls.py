@@ -23,11 +23,13 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include(staff_patterns)),
+    path("", include("portal.evaluation.urls")),
     path("admin/", admin.site.urls),
     path("arena/", include("arena.urls")),
     path("", include("arena.leaderboard_urls")),
     path("ax/", include("ax_catalog.urls")),
     path("api/v1/", include("arena.api.urls")),
+    path("api/v1/", include("portal.evaluation.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

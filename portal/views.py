@@ -3,7 +3,6 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,15 +33,23 @@ def healthz(request):
 
 
 def _require_staff(request, *allowed: str) -> None:
-    """The one access check of the staff area: a role from `allowed` (any staff role by default)."""
-    if not (roles.has_role(request.user, *(allowed or roles.STAFF_ROLES)) or request.user.is_superuser):
-        raise PermissionDenied
+    roles.require(request.user, *allowed)
 
 
 @login_required
 def staff_home(request):
     _require_staff(request)
-    return render(request, "portal/staff_home.html", {"roles": sorted(roles.user_roles(request.user))})
+    mine = roles.user_roles(request.user)
+    return render(
+        request,
+        "portal/staff_home.html",
+        {
+            "roles": sorted(mine),
+            "is_reviewer": bool(mine & {roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR}),
+            "is_expert": roles.EXPERT in mine,
+            "is_editor": bool(mine & {roles.AGENCY_EDITOR, roles.ADMINISTRATOR}),
+        },
+    )
 
 
 @login_required

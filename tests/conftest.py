@@ -65,6 +65,7 @@ SEEDING_MIGRATIONS = [
     ("arena.migrations.0004_seed_moderation_rules", "seed"),
     ("arena.migrations.0006_ledger_head", "create_head"),
     ("arena.migrations.0009_default_campaign", "create"),
+    ("portal.evaluation.migrations.0002_preload_stage_1", "create"),
 ]
 
 

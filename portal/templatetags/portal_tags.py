@@ -6,3 +6,19 @@ register = template.Library()
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """The scorecard status of a team, in the reader's language."""
+    from portal.evaluation.labels import STATUS
+
+    return STATUS.get(status, status)
+
+
+@register.filter
+def points(value, digits: int = 2) -> str:
+    """A block's points, or a plain "자료 없음" when the evidence is missing (never shown as zero)."""
+    from django.utils.translation import gettext as _
+
+    return _("자료 없음") if value is None else f"{value:.{digits}f}"

@@ -8,6 +8,7 @@ from arena.demo_models import DEMO_MODELS
 from arena.services import endpoint_register
 from ax_catalog.loading import demo_model_cases_load, sample_load
 from portal import roles
+from portal.evaluation.demo import demo_round_load
 
 # Known passwords are for a local demo only: the command refuses to run with DEBUG off.
 DEMO_USERS = [
@@ -49,9 +50,14 @@ class Command(BaseCommand):
                     user.save()
                 user.groups.add(Group.objects.get(name=role))
         added = sample_load() + demo_model_cases_load()
+        demo_round = demo_round_load()
         self.stdout.write(
             f"Demo data ready: {len(DEMO_MODELS)} demo models at {base_url}; {added} new sample AX cases"
         )
+        if demo_round:
+            self.stdout.write(
+                f"Demo stage-1 round: /staff/rounds/{demo_round.slug}/ (demo evidence, fictional)"
+            )
         self.stdout.write(
             f"Demo staff login: demo-admin / {DEMO_PASSWORD} (also demo-reviewer, demo-expert, demo-editor)"
         )

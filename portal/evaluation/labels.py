@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from portal.evaluation import scoring
+
+STATUS = {
+    scoring.ADVANCE: _("통과선 위"),
+    scoring.TIE: _("통과선 동점 (결정 필요)"),
+    scoring.BELOW: _("통과선 아래"),
+    scoring.GATE_FAILED: _("독자성 미충족 (진출 불가)"),
+    scoring.GATE_PENDING: _("독자성 심사 중"),
+    scoring.INCOMPLETE: _("근거 부족"),
+}

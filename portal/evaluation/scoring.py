@@ -1,0 +1,217 @@
+"""The stage scorecard as arithmetic: no Django, plain numbers in, a frozen result out.
+
+A round has blocks with weights (points). Each team has, per block, an *achievement* between 0 and 1
+with a standard error, or None when the evidence is missing. Block points = weight x achievement; the
+total is their sum, and is None when any block is missing (missing is never read as zero). Teams that
+fail the originality gate, or whose gate is still under review, keep their scores but cannot advance.
+
+How evidence becomes an achievement (documented on the scorecard page):
+- benchmark: each result scores min(score / declared target, 1), or score / 100 when no target was
+  declared; a sub-item is the mean of its results; the block is the sub-items' point-weighted mean.
+- expert: each review's mean over the rubric (1-5) maps to (m - 1) / 4; the block is the mean over
+  reviews, its standard error the reviews' spread / sqrt(n).
+- user: the arena rating R against the round's mean rating R0 as an expected win share,
+  1 / (1 + 10^((R0 - R) / 400)); its standard error follows from the rating's 95% interval.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Z95 = 1.959964
+# Totals equal to this many decimals are a tie (scores are published with two).
+TIE_DECIMALS = 2
+
+ADVANCE = "advance"
+TIE = "tie_at_line"
+BELOW = "below"
+GATE_FAILED = "gate_failed"
+GATE_PENDING = "gate_pending"
+INCOMPLETE = "incomplete"
+
+GATE_PASS, GATE_FAIL, GATE_REVIEW = "pass", "fail", "under_review"
+
+
+@dataclass(frozen=True)
+class Achievement:
+    value: float  # 0..1
+    se: float = 0.0  # standard error of value
+
+    def interval(self) -> tuple[float, float]:
+        return max(0.0, self.value - Z95 * self.se), min(1.0, self.value + Z95 * self.se)
+
+
+@dataclass(frozen=True)
+class TeamInput:
+    key: str
+    name: str
+    gate: str  # GATE_PASS / GATE_FAIL / GATE_REVIEW
+    achievements: dict[str, Achievement | None]  # block key -> achievement or None (missing)
+
+
+@dataclass(frozen=True)
+class TeamResult:
+    key: str
+    name: str
+    gate: str
+    points: dict[str, float | None]
+    intervals: dict[str, tuple[float, float] | None]
+    total: float | None
+    rank: int | None
+    status: str
+    stability: float | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    weights: dict[str, float]
+    advance_count: int
+    teams: list[TeamResult]
+    line: float | None  # the total the last advancing team needs (None when everyone eligible advances)
+
+
+# --- evidence -> achievement ----------------------------------------------------------------------
+
+
+def benchmark_result(score: float, target: float | None, stderr: float | None = None) -> Achievement:
+    scale = target if target else 100.0
+    return Achievement(min(score / scale, 1.0), (stderr or 0.0) / scale)
+
+
+def mean_of(items: list[Achievement]) -> Achievement | None:
+    if not items:
+        return None
+    n = len(items)
+    return Achievement(sum(a.value for a in items) / n, math.sqrt(sum(a.se**2 for a in items)) / n)
+
+
+def weighted(parts: list[tuple[float, Achievement | None]]) -> Achievement | None:
+    """Point-weighted mean of sub-items; None if any sub-item is missing."""
+    if not parts or any(a is None for _, a in parts):
+        return None
+    total = sum(points for points, _ in parts)
+    if total <= 0:
+        return None
+    value = sum(points * a.value for points, a in parts) / total
+    se = math.sqrt(sum((points * a.se) ** 2 for points, a in parts)) / total
+    return Achievement(value, se)
+
+
+def expert_reviews(review_means: list[float]) -> Achievement | None:
+    """Per-review rubric means on 1-5."""
+    if not review_means:
+        return None
+    x = (np.asarray(review_means, dtype=float) - 1.0) / 4.0
+    se = float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else 0.25  # one review: a wide guess
+    return Achievement(float(x.mean()), se)
+
+
+def user_rating(rating: float, ci_low: float, ci_high: float, reference: float) -> Achievement:
+    p = 1.0 / (1.0 + 10 ** ((reference - rating) / 400.0))
+    sd_rating = (ci_high - ci_low) / (2 * Z95)
+    return Achievement(p, p * (1 - p) * math.log(10) / 400.0 * sd_rating)
+
+
+# --- the scorecard --------------------------------------------------------------------------------
+
+
+def _key(total: float) -> float:
+    return round(total, TIE_DECIMALS)
+
+
+def compute(
+    teams: list[TeamInput],
+    weights: dict[str, float],
+    advance_count: int,
+    *,
+    draws: int = 0,
+    weight_jitter: float = 5.0,
+    seed: int = 0,
+) -> Scorecard:
+    rows = []
+    for team in teams:
+        points, intervals, missing = {}, {}, []
+        for block, weight in weights.items():
+            a = team.achievements.get(block)
+            if a is None:
+                points[block], intervals[block] = None, None
+                missing.append(block)
+            else:
+                low, high = a.interval()
+                points[block], intervals[block] = weight * a.value, (weight * low, weight * high)
+        total = None if missing else sum(points.values())
+        rows.append((team, points, intervals, total, missing))
+
+    # Competition ranking over complete totals ("1, 2, 2, 4").
+    complete = sorted((_key(r[3]) for r in rows if r[3] is not None), reverse=True)
+    rank_of = {}
+    for i, value in enumerate(complete):
+        rank_of.setdefault(value, i + 1)
+
+    eligible = sorted((_key(r[3]) for r in rows if r[3] is not None and r[0].gate == GATE_PASS), reverse=True)
+    line = None
+    tied_line = False
+    if len(eligible) > advance_count > 0:
+        line = eligible[advance_count - 1]
+        tied_line = eligible[advance_count] == line
+
+    stability = _stability(teams, weights, advance_count, draws, weight_jitter, seed) if draws else {}
+    results = []
+    for team, points, intervals, total, missing in rows:
+        if team.gate == GATE_FAIL:
+            status = GATE_FAILED
+        elif total is None:
+            status = INCOMPLETE
+        elif team.gate != GATE_PASS:
+            status = GATE_PENDING
+        elif line is None or _key(total) > line or (_key(total) == line and not tied_line):
+            status = ADVANCE
+        elif _key(total) == line:
+            status = TIE
+        else:
+            status = BELOW
+        results.append(
+            TeamResult(
+                key=team.key, name=team.name, gate=team.gate, points=points, intervals=intervals,
+                total=total, rank=rank_of.get(_key(total)) if total is not None else None, status=status,
+                stability=stability.get(team.key), missing=missing,
+            )
+        )  # fmt: skip
+    results.sort(key=lambda r: (r.total is None, -(r.total or 0.0), r.name))
+    return Scorecard(weights=dict(weights), advance_count=advance_count, teams=results, line=line)
+
+
+def _stability(
+    teams: list[TeamInput],
+    weights: dict[str, float],
+    advance_count: int,
+    draws: int,
+    jitter: float,
+    seed: int,
+) -> dict[str, float]:
+    """Share of draws in which each eligible team is above the line when every block's achievement
+    moves within its uncertainty (normal, its standard error) and every weight moves uniformly by up to
+    +/- `jitter` points. Ties in a draw are broken at random."""
+    eligible = [
+        t for t in teams if t.gate == GATE_PASS and all(t.achievements.get(b) is not None for b in weights)
+    ]
+    if not eligible:
+        return {}
+    if len(eligible) <= advance_count:
+        return {t.key: 1.0 for t in eligible}
+    rng = np.random.default_rng(seed)
+    blocks = list(weights)
+    value = np.array([[t.achievements[b].value for b in blocks] for t in eligible])
+    se = np.array([[t.achievements[b].se for b in blocks] for t in eligible])
+    w = np.array([weights[b] for b in blocks])
+    draw_w = np.clip(w + rng.uniform(-jitter, jitter, (draws, len(blocks))), 0, None)
+    draw_a = np.clip(value + se * rng.standard_normal((draws, *value.shape)), 0.0, 1.0)
+    totals = np.einsum("dtb,db->dt", draw_a, draw_w) + rng.uniform(0, 1e-9, (draws, len(eligible)))
+    order = np.argsort(-totals, axis=1)[:, :advance_count]
+    above = np.zeros(len(eligible))
+    np.add.at(above, order.ravel(), 1)
+    return {t.key: float(above[i] / draws) for i, t in enumerate(eligible)}

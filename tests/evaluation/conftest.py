@@ -1,0 +1,31 @@
+import pytest
+
+from portal import roles
+from portal.evaluation.models import RoundTeam
+from portal.evaluation.services import round_stage1_create
+from tests.arena.factories import endpoints
+from tests.personas import make_user
+
+
+@pytest.fixture
+def contest(db):
+    """A stage-1 round with three teams whose gates passed, and no evidence yet."""
+    round_obj = round_stage1_create(slug="r1", name="시험 평가", advance_count=2)
+    entries = [
+        RoundTeam.objects.create(
+            round=round_obj, team=e.team, endpoint=e, gate="pass", hub_repo=f"org/{e.model_id}"
+        )
+        for e in endpoints(3, prefix="평가")
+    ]
+    return round_obj, entries
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "admin": make_user("admin", roles.ADMINISTRATOR),
+        "reviewer": make_user("reviewer", roles.MINISTRY_REVIEWER),
+        "expert": make_user("expert", roles.EXPERT),
+        "expert2": make_user("expert2", roles.EXPERT),
+        "citizen": make_user("citizen", roles.CITIZEN),
+    }
