@@ -20,7 +20,9 @@ from portal.models import AuditLog
 
 @require_GET
 def home(request):
-    return render(request, "portal/home.html")
+    from portal.evaluation.models import Round
+
+    return render(request, "portal/home.html", {"published_rounds": Round.objects.filter(is_published=True)})
 
 
 @never_cache

@@ -9,8 +9,11 @@ from portal.evaluation.models import Block, Round, RoundTeam, SubItem
 class BlockInline(admin.TabularInline):
     model = Block
     extra = 0
-    readonly_fields = ["weight"]
     fields = ["order", "key", "name", "kind", "weight"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published round's weights change only on the weights page (reason + audit log).
+        return ["weight"] if obj is not None and obj.is_published else []
 
 
 class RoundTeamInline(admin.TabularInline):

@@ -300,3 +300,20 @@ def test_expert_statistics_and_agreement(contest, people):
     by_team = {s.entry.team.name: s for s in stats}
     assert by_team[a.team.name].reviews == 6 and by_team[a.team.name].overall == pytest.approx(4.0)
     assert by_team[b.team.name].means["accuracy"] == pytest.approx(2.0)
+
+
+def test_published_rounds_are_linked_from_home_and_frozen_in_the_admin(client, contest):
+    from django.contrib.auth import get_user_model
+
+    round_obj, _ = contest
+    assert "/results/r1/" not in client.get("/").content.decode()
+    round_obj.is_published = True
+    round_obj.save()
+    assert "/results/r1/" in client.get("/").content.decode()
+    admin = get_user_model().objects.create_superuser("root", password="pw-for-tests")
+    client.force_login(admin)
+    html = client.get(f"/admin/evaluation/round/{round_obj.pk}/change/").content.decode()
+    assert 'name="blocks-0-weight"' not in html  # read-only: the audited weights page is the way
+    round_obj.is_published = False
+    round_obj.save()
+    assert 'name="blocks-0-weight"' in client.get(f"/admin/evaluation/round/{round_obj.pk}/change/").content.decode()
