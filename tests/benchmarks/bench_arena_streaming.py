@@ -12,6 +12,7 @@ Target (issue 3): 500 simultaneous battles with p99 added delay under 50 ms.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import re
@@ -83,7 +84,9 @@ async def open_sessions(base: str, n: int) -> list[str]:
         return await asyncio.gather(*(one() for _ in range(n)))
 
 
-async def battle(ws_url: str, origin: str, session: str, delays: list[float], start: asyncio.Event) -> bool:
+async def battle(
+    ws_url: str, origin: str, session: str, delays: list[float], start: asyncio.Event, prompt: str
+) -> bool:
     from websockets.asyncio.client import connect
 
     async with connect(
@@ -97,7 +100,7 @@ async def battle(ws_url: str, origin: str, session: str, delays: list[float], st
         await start.wait()
         # Citizens do not press "send" in the same millisecond: arrivals spread over STAGGER seconds.
         await asyncio.sleep(random.uniform(0, STAGGER))
-        await ws.send('{"type": "prompt", "text": "벤치마크 질문"}')
+        await ws.send(json.dumps({"type": "prompt", "text": prompt}, ensure_ascii=False))
         while True:
             message = await ws.recv()
             now = time.time()
@@ -119,7 +122,11 @@ async def run_level(base: str, n: int, portal_pid: int) -> dict[str, float]:
     ws_url = base.replace("http://", "ws://") + "/ws/arena/"
     delays: list[float] = []
     start = asyncio.Event()
-    tasks = [asyncio.create_task(battle(ws_url, base, s, delays, start)) for s in sessions]
+    # Every citizen asks their own question: the arena limits how often one prompt may repeat.
+    tasks = [
+        asyncio.create_task(battle(ws_url, base, s, delays, start, f"벤치마크 질문 {n}-{i}번"))
+        for i, s in enumerate(sessions)
+    ]
     await asyncio.sleep(min(10, 0.5 + n * 0.01))  # let every socket open before the burst
     started, cpu_before = time.monotonic(), cpu_seconds(portal_pid)
     start.set()
@@ -171,6 +178,11 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    # The portal itself runs as in production: DEBUG off (no query logging, compressed static files).
+    # The in-memory channel layer and eager Celery stay: the relay does not pass through a channel
+    # layer, and no vote is cast here.
+    portal_env = {**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-" + os.urandom(16).hex()}
+    subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=portal_env, check=True)
     pacer = subprocess.Popen(
         [py, "-m", "tests.benchmarks.pacer", str(pacer_port), str(TOKENS), str(RATE)], cwd=ROOT
     )
@@ -196,7 +208,7 @@ def main() -> None:
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env=portal_env,
     )
     base = f"http://127.0.0.1:{portal_port}"
     try:
