@@ -182,7 +182,9 @@ def main() -> None:
     # The in-memory channel layer and eager Celery stay: the relay does not pass through a channel
     # layer, and no vote is cast here.
     portal_env = {**env, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-" + os.urandom(16).hex()}
-    subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=portal_env, check=True)
+    subprocess.run(
+        [py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=portal_env, check=True
+    )
     pacer = subprocess.Popen(
         [py, "-m", "tests.benchmarks.pacer", str(pacer_port), str(TOKENS), str(RATE)], cwd=ROOT
     )

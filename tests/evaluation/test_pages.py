@@ -316,4 +316,7 @@ def test_published_rounds_are_linked_from_home_and_frozen_in_the_admin(client, c
     assert 'name="blocks-0-weight"' not in html  # read-only: the audited weights page is the way
     round_obj.is_published = False
     round_obj.save()
-    assert 'name="blocks-0-weight"' in client.get(f"/admin/evaluation/round/{round_obj.pk}/change/").content.decode()
+    assert (
+        'name="blocks-0-weight"'
+        in client.get(f"/admin/evaluation/round/{round_obj.pk}/change/").content.decode()
+    )
