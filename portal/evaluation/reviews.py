@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,12 @@ def review_queue_fill(*, expert, size: int = QUEUE_SIZE) -> list[ReviewAssignmen
             ReviewAssignment.objects.bulk_create(
                 [ReviewAssignment(expert=expert, battle=b) for b in candidates], ignore_conflicts=True
             )
-    return list(ReviewAssignment.objects.filter(expert=expert).order_by("submitted_at", "created_at"))
+    # Open ones first on every database (PostgreSQL sorts NULL last, SQLite first).
+    return list(
+        ReviewAssignment.objects.filter(expert=expert).order_by(
+            F("submitted_at").asc(nulls_first=True), "created_at"
+        )
+    )
 
 
 def parse_scores(data) -> dict[str, dict[str, int]]:
