@@ -55,3 +55,25 @@ def test_expert_scores_a_blind_battle_by_keyboard(page, portal_url, demo_round):
     page.get_by_test_id("review-submit").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("assignment-list")).to_contain_text("제출함")
+
+
+def test_administrator_pages_pass_axe(page, portal_url, demo_round):
+    admin = make_user("admin-b", roles.ADMINISTRATOR)
+    log_in(page, portal_url, admin)
+    for path, hook in [
+        ("/staff/rounds/", "round-list"),
+        (f"/staff/rounds/{demo_round.slug}/evidence/", "benchmark-file"),
+        (f"/staff/rounds/{demo_round.slug}/weights/", None),
+        (f"/staff/rounds/{demo_round.slug}/report/", "scorecard-table"),
+    ]:
+        page.goto(portal_url + path)
+        if hook:
+            expect(page.get_by_test_id(hook)).to_be_visible()
+        assert_no_axe_violations(page)
+    # the weights form refuses bad input with a message tied to the fields, and keeps the weights
+    page.goto(portal_url + f"/staff/rounds/{demo_round.slug}/weights/")
+    page.fill("#weight-user", "-1")
+    page.get_by_role("button", name="배점 저장").click()
+    expect(page.get_by_role("alert")).to_contain_text("0에서 1000")
+    assert_no_axe_violations(page)
+    assert Block.objects.get(round=demo_round, key="user").weight == 25.0

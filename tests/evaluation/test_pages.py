@@ -320,3 +320,61 @@ def test_published_rounds_are_linked_from_home_and_frozen_in_the_admin(client, c
         'name="blocks-0-weight"'
         in client.get(f"/admin/evaluation/round/{round_obj.pk}/change/").content.decode()
     )
+
+
+def test_evidence_page_imports_sets_gates_and_counts(client, contest, people, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.evaluation.models import BenchmarkResult, RoundTeam
+
+    round_obj, entries = contest
+    _, rows = bench_rows(entries)
+    client.force_login(people["admin"])
+    header = ",".join(rows[0])
+    bad_csv = (
+        header + "\n" + ",".join(rows[0].values()) + "\n" + ",".join((rows[1] | {"score": "120"}).values())
+    )
+    response = client.post(
+        "/staff/rounds/r1/evidence/",
+        {"action": "benchmarks", "file": SimpleUploadedFile("b.csv", bad_csv.encode())},
+    )
+    assert response.status_code == 400 and "2행 score 열" in response.content.decode()
+    assert BenchmarkResult.objects.count() == 0
+    good_csv = header + "\n" + "\n".join(",".join(r.values()) for r in rows)
+    response = client.post(
+        "/staff/rounds/r1/evidence/",
+        {"action": "benchmarks", "file": SimpleUploadedFile("b.csv", good_csv.encode())},
+    )
+    assert response.status_code == 302 and BenchmarkResult.objects.count() == 9
+    wrong = client.post(
+        "/staff/rounds/r1/evidence/", {"action": "benchmarks", "file": SimpleUploadedFile("b.xlsx", b"x")}
+    )
+    assert wrong.status_code == 400 and "CSV" in wrong.content.decode()
+
+    entry = entries[0]
+    client.post("/staff/rounds/r1/evidence/", {
+        "action": "gate", "entry": entry.pk, "gate": "fail", "note": "외부 가중치 사용",
+        "tech_report_url": "https://example.org/report", "training_logs_url": "",
+    })  # fmt: skip
+    entry.refresh_from_db()
+    assert (entry.gate, entry.tech_report_url) == ("fail", "https://example.org/report")
+    assert AuditLog.objects.filter(action="originality_gate", reason="외부 가중치 사용").exists()
+    bad_gate = client.post(
+        "/staff/rounds/r1/evidence/", {"action": "gate", "entry": entry.pk, "gate": "maybe", "note": ""}
+    )
+    assert bad_gate.status_code == 400 and RoundTeam.objects.get(pk=entry.pk).gate == "fail"
+    bad_count = client.post(
+        "/staff/rounds/r1/evidence/", {"action": "derivatives", "entry": entry.pk, "count": "-3"}
+    )
+    assert bad_count.status_code == 400 and RoundTeam.objects.get(pk=entry.pk).derivatives is None
+    client.post("/staff/rounds/r1/evidence/", {"action": "derivatives", "entry": entry.pk, "count": "12"})
+    assert RoundTeam.objects.get(pk=entry.pk).derivatives == 12
+
+    settings.MODEL_HUB_URL = "http://127.0.0.1:9"  # nothing listens: every team is reported, none changed
+    response = client.post("/staff/rounds/r1/evidence/", {"action": "hub_sync"}, follow=True)
+    assert "허브를 읽지 못했습니다" in response.content.decode()
+    assert RoundTeam.objects.get(pk=entry.pk).derivatives == 12
+
+    # the scorecard now shows the gate failure: scored, not advancing
+    data = client.get("/api/v1/rounds/r1/scorecard/").json()
+    assert next(t for t in data["teams"] if t["team"] == entry.team.name)["status"] == "gate_failed"
