@@ -378,3 +378,15 @@ def test_evidence_page_imports_sets_gates_and_counts(client, contest, people, se
     # the scorecard now shows the gate failure: scored, not advancing
     data = client.get("/api/v1/rounds/r1/scorecard/").json()
     assert next(t for t in data["teams"] if t["team"] == entry.team.name)["status"] == "gate_failed"
+
+
+def test_scorecard_command_text_and_unknown_round(contest):
+    from django.core.management import CommandError
+
+    out = io.StringIO()
+    call_command("scorecard", "--round", "r1", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1] == "team | benchmark 40 | expert 35 | user 25 | total | rank | status | stability"
+    assert all(line.endswith("| missing | - | incomplete | -") for line in lines[2:]) and len(lines) == 5
+    with pytest.raises(CommandError, match="no round 'nope'"):
+        call_command("scorecard", "--round", "nope")

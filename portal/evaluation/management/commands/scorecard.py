@@ -37,8 +37,9 @@ class Command(BaseCommand):
                 "missing" if t["points"][b["key"]] is None else f"{t['points'][b['key']]:.2f}" for b in blocks
             ]
             total = "missing" if t["total"] is None else f"{t['total']:.2f}"
+            stability = "-" if t["stability"] is None else f"{t['stability']:.3f}"
             self.stdout.write(
                 f"{t['team']} | "
                 + " | ".join(cells)
-                + f" | {total} | {t['rank'] or '-'} | {t['status']} | {t['stability']}"
+                + f" | {total} | {t['rank'] or '-'} | {t['status']} | {stability}"
             )
