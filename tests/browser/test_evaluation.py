@@ -30,6 +30,17 @@ def test_reviewer_examines_what_ifs_and_publishes(page, portal_url, demo_round):
     expect(page.get_by_test_id("what-if-table")).to_contain_text("가상 배점")
     assert_no_axe_violations(page)
     assert Block.objects.get(round=demo_round, key="user").weight == 25.0  # official weights untouched
+    for key in ("benchmark", "expert", "user"):  # accepted by the browser, refused by the server
+        page.get_by_test_id(f"what-if-{key}").fill("0")
+    page.get_by_test_id("what-if-submit").click()
+    expect(page.get_by_test_id("what-if-result").get_by_role("alert")).to_contain_text(
+        "모두 0일 수는 없습니다"
+    )
+    page.get_by_test_id("what-if-benchmark").fill("40")
+    page.get_by_test_id("what-if-expert").fill("35")
+    page.get_by_test_id("what-if-user").fill("80")
+    page.get_by_test_id("what-if-submit").click()
+    expect(page.get_by_test_id("what-if-table")).to_contain_text("(80)")
 
     page.get_by_test_id("publish-round").check()
     page.get_by_test_id("publish-save").click()
