@@ -126,4 +126,7 @@ def test_facet_counts_table():
     assert counts["stage"] == {"pilot": 2, "operation": 3}  # its own selection ignored
     assert counts["agency"] == {"A": 3, "B": 5}
     assert counts["topic"] == {"t2": 3} and counts["model"] == {"M": 3}
-    assert facet_counts(combos, {}) == (facet_counts(combos, {})[0], 10)
+    everything, total = facet_counts(combos, {})
+    assert (
+        total == 10 and everything["agency"] == {"A": 5, "B": 5} and everything["model"] == {None: 7, "M": 3}
+    )
