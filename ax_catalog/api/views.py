@@ -9,7 +9,9 @@ from ax_catalog.models import Kpi, UseCase
 class FacetedPagination(PageNumberPagination):
     """Pages of cases with the facet counts of the whole result alongside."""
 
-    facets: dict = {}
+    def __init__(self) -> None:
+        super().__init__()
+        self.facets: dict = {}
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
