@@ -10,3 +10,7 @@ STATUS = {
     scoring.GATE_PENDING: _("독자성 심사 중"),
     scoring.INCOMPLETE: _("근거 부족"),
 }
+
+# What a reviewer may publish besides the blocks, with its label (the scorecard's publication form,
+# the public page and the service that stores the choice all read this one table).
+PUBLISHABLE_EXTRA = {"total": _("총점"), "rank": _("순위"), "gate": _("독자성 판정")}

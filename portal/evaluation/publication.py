@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from portal.evaluation import selectors
+from portal.evaluation.labels import PUBLISHABLE_EXTRA
 from portal.evaluation.models import Round
 
 
@@ -40,12 +39,13 @@ def public_view(round_obj: Round) -> dict:
             else:
                 cells.append(PublicCell(block.name, None))
                 withheld.append(block.name)
-        extras = [
-            ("total", _("총점"), None if team.total is None else f"{team.total:.1f}"),
-            ("rank", _("순위"), None if team.rank is None else str(team.rank)),
-            ("gate", _("독자성 판정"), built.entries[team.key].get_gate_display()),
-        ]
-        for key, label, value in extras:
+        values = {
+            "total": None if team.total is None else f"{team.total:.1f}",
+            "rank": None if team.rank is None else str(team.rank),
+            "gate": built.entries[team.key].get_gate_display(),
+        }
+        for key, label in PUBLISHABLE_EXTRA.items():
+            value = values[key]
             if key in shown:
                 cells.append(PublicCell(label, value, value is None))
             else:
@@ -54,5 +54,5 @@ def public_view(round_obj: Round) -> dict:
         rows.append(PublicRow(team=team.name, cells=cells, withheld=withheld))
     # Public order never leaks an unpublished ranking: alphabetical.
     rows.sort(key=lambda r: r.team)
-    headers = [f"{b.name} ({b.weight:g})" for b in built.blocks] + [_("총점"), _("순위"), _("독자성 판정")]
+    headers = [f"{b.name} ({b.weight:g})" for b in built.blocks] + list(PUBLISHABLE_EXTRA.values())
     return {"round": round_obj, "blocks": built.blocks, "rows": rows, "headers": headers}

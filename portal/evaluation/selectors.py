@@ -56,17 +56,22 @@ def user_rating_view(entries: list[RoundTeam]) -> LeaderboardSnapshot | None:
     return snapshot_latest(LeaderboardSnapshot.View.OVERALL)
 
 
-def expert_review_means(round_obj: Round) -> dict[int, list[float]]:
-    """Endpoint id -> each submitted review's rubric mean for that model."""
-    out: dict[int, list[float]] = defaultdict(list)
-    ids = round_obj.entries.values_list("endpoint_id", flat=True)
-    for score in ExpertScore.objects.filter(endpoint_id__in=ids, assignment__submitted_at__isnull=False):
-        out[score.endpoint_id].append(score.mean())
-    return out
+def expert_scores(round_obj: Round) -> list[ExpertScore]:
+    """Every submitted expert score for a model of the round: the expert block and the expert
+    statistics read the same list (a page that shows both queries once)."""
+    return list(
+        ExpertScore.objects.filter(
+            endpoint_id__in=round_obj.entries.values("endpoint_id"), assignment__submitted_at__isnull=False
+        ).select_related("assignment")
+    )
 
 
 def scorecard_build(
-    round_obj: Round, *, weights: dict[str, float] | None = None, draws: int = STABILITY_DRAWS
+    round_obj: Round,
+    *,
+    weights: dict[str, float] | None = None,
+    draws: int = STABILITY_DRAWS,
+    scores: list[ExpertScore] | None = None,
 ) -> RoundScorecard:
     blocks = list(round_obj.blocks.prefetch_related("sub_items"))
     official = {b.key: b.weight for b in blocks}
@@ -75,7 +80,9 @@ def scorecard_build(
     rows = {r["endpoint_id"]: r for r in (snapshot.rows if snapshot else [])}
     rated = [rows[e.endpoint_id]["rating"] for e in entries if e.endpoint_id in rows]
     reference = float(np.mean(rated)) if rated else 0.0
-    reviews = expert_review_means(round_obj)
+    reviews: dict[int, list[float]] = defaultdict(list)  # endpoint id -> each review's rubric mean
+    for score in expert_scores(round_obj) if scores is None else scores:
+        reviews[score.endpoint_id].append(score.mean())
 
     inputs, evidence = [], {}
     for entry in entries:
@@ -130,16 +137,14 @@ class ExpertModelStats:
     interval: tuple[float, float] | None
 
 
-def expert_stats(round_obj: Round) -> tuple[list[ExpertModelStats], float | None, int]:
+def expert_stats(
+    round_obj: Round, scores: list[ExpertScore] | None = None
+) -> tuple[list[ExpertModelStats], float | None, int]:
     """Per model of the round: rubric means and a 95% interval of the overall mean; and the experts'
     agreement (Krippendorff's alpha, interval level, over every battle side and criterion scored by
     two or more experts) with the number of such units."""
     entries = round_obj.entries.select_related("team", "endpoint")
-    scores = list(
-        ExpertScore.objects.filter(
-            endpoint_id__in=[e.endpoint_id for e in entries], assignment__submitted_at__isnull=False
-        ).select_related("assignment")
-    )
+    scores = expert_scores(round_obj) if scores is None else scores
     stats = []
     for entry in entries:
         mine = [s for s in scores if s.endpoint_id == entry.endpoint_id]

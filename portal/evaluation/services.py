@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.evaluation import hub, stage1
+from portal.evaluation.labels import PUBLISHABLE_EXTRA
 from portal.evaluation.models import Block, Round, RoundTeam, SubItem
-
-PUBLISHABLE_EXTRA = ("total", "rank", "gate")
 
 
 def round_stage1_create(*, slug: str, name: str, advance_count: int, note: str = "") -> Round:

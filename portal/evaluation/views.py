@@ -16,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal import roles
 from portal.evaluation import evidence, reviews, selectors, services
+from portal.evaluation.labels import PUBLISHABLE_EXTRA
 from portal.evaluation.models import RUBRIC, ReviewAssignment, Round, RoundTeam
 from portal.evaluation.publication import public_view
+from portal.evaluation.serialize import scorecard_dict
 
 REVIEWERS = (roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
 
@@ -38,15 +40,16 @@ def rounds(request):
 def scorecard(request, slug: str):
     roles.require(request.user, *REVIEWERS)
     round_obj = _round(slug)
-    built = selectors.scorecard_build(round_obj)
-    experts, alpha, shared = selectors.expert_stats(round_obj)
+    scores = selectors.expert_scores(round_obj)
+    built = selectors.scorecard_build(round_obj, scores=scores)
+    experts, alpha, shared = selectors.expert_stats(round_obj, scores)
     return render(
         request,
         "evaluation/scorecard.html",
         {
             "sc": built, "experts": experts, "alpha": alpha, "shared_units": shared, "rubric": RUBRIC,
             "is_admin": roles.has_role(request.user, roles.ADMINISTRATOR),
-            "publishable": [(b.key, b.name) for b in built.blocks] + [("total", _("총점")), ("rank", _("순위")), ("gate", _("독자성 판정"))],
+            "publishable": [(b.key, b.name) for b in built.blocks] + list(PUBLISHABLE_EXTRA.items()),
         },
     )  # fmt: skip
 
@@ -57,14 +60,14 @@ def what_if(request, slug: str):
     """The scorecard recomputed with other weights; the official weights are not touched."""
     roles.require(request.user, *REVIEWERS)
     round_obj = _round(slug)
+    template = "evaluation/partials/what_if.html" if request.htmx else "evaluation/what_if_page.html"
     try:
         weights = services.parse_weights(round_obj, request.GET)
     except ValidationError as error:
-        template = "evaluation/partials/what_if.html" if request.htmx else "evaluation/what_if_page.html"
         return render(request, template, {"error": error.messages[0], "slug": slug}, status=400)
-    built = selectors.scorecard_build(round_obj, weights=weights)
-    template = "evaluation/partials/what_if.html" if request.htmx else "evaluation/what_if_page.html"
-    return render(request, template, {"sc": built, "slug": slug})
+    return render(
+        request, template, {"sc": selectors.scorecard_build(round_obj, weights=weights), "slug": slug}
+    )
 
 
 @login_required
@@ -173,32 +176,24 @@ def evidence_page(request, slug: str):
 @login_required
 @require_GET
 def export_csv(request, slug: str):
+    """The same plain data as `manage.py scorecard --format json` and the API, as a spreadsheet."""
     roles.require(request.user, *REVIEWERS)
-    built = selectors.scorecard_build(_round(slug))
+    data = scorecard_dict(selectors.scorecard_build(_round(slug)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scorecard-{slug}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Korean as UTF-8
     writer = csv.writer(response)
-    blocks = built.blocks
+    keys = [b["key"] for b in data["blocks"]]
     writer.writerow(
-        [
-            "team",
-            *[f"{b.key} ({b.weight:g})" for b in blocks],
-            "total",
-            "rank",
-            "status",
-            "stability",
-            "gate",
-            "published",
-        ]
-    )
-    for team in built.card.teams:
-        entry = built.entries[team.key]
-        writer.writerow([
-            team.name, *["" if team.points[b.key] is None else f"{team.points[b.key]:.2f}" for b in blocks],
-            "" if team.total is None else f"{team.total:.2f}", team.rank or "", team.status,
-            "" if team.stability is None else f"{team.stability:.3f}", team.gate, " ".join(entry.published),
-        ])  # fmt: skip
+        ["team", *[f"{b['key']} ({b['weight']:g})" for b in data["blocks"]], "total", "rank", "status",
+         "stability", "gate", "published"]
+    )  # fmt: skip
+    blank = lambda value: "" if value is None else value  # noqa: E731
+    for team in data["teams"]:
+        writer.writerow(
+            [team["team"], *[blank(team["points"][k]) for k in keys], blank(team["total"]), blank(team["rank"]),
+             team["status"], blank(team["stability"]), team["gate"], " ".join(team["published"])]
+        )  # fmt: skip
     return response
 
 
@@ -207,10 +202,12 @@ def export_csv(request, slug: str):
 def report(request, slug: str):
     roles.require(request.user, *REVIEWERS)
     round_obj = _round(slug)
-    experts, alpha, shared = selectors.expert_stats(round_obj)
+    scores = selectors.expert_scores(round_obj)
+    experts, alpha, shared = selectors.expert_stats(round_obj, scores)
     return render(
         request, "evaluation/report.html",
-        {"sc": selectors.scorecard_build(round_obj), "experts": experts, "alpha": alpha, "shared_units": shared},
+        {"sc": selectors.scorecard_build(round_obj, scores=scores), "experts": experts, "alpha": alpha,
+         "shared_units": shared},
     )  # fmt: skip
 
 

@@ -390,3 +390,13 @@ def test_scorecard_command_text_and_unknown_round(contest):
     assert all(line.endswith("| missing | - | incomplete | -") for line in lines[2:]) and len(lines) == 5
     with pytest.raises(CommandError, match="no round 'nope'"):
         call_command("scorecard", "--round", "nope")
+
+
+def test_scorecard_page_reads_expert_scores_once(client, contest, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["reviewer"])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/staff/rounds/r1/").status_code == 200
+    assert sum('FROM "evaluation_expertscore"' in q["sql"] for q in ctx.captured_queries) == 1
