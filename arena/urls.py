@@ -1,6 +1,8 @@
 from django.urls import path
 
-from arena import leaderboard_views, panel_views, views
+from arena.battles import views
+from arena.panel import views as panel_views
+from arena.ratings import views as leaderboard_views
 
 app_name = "arena"
 urlpatterns = [

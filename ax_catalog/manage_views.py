@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ax_catalog import completeness, services
 from ax_catalog.forms import ReviewForm, UseCaseForm
 from ax_catalog.models import Status, UseCase
-from portal import roles
+from core import roles
 
 
 def _editor(request) -> None:

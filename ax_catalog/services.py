@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ax_catalog import search
 from ax_catalog.models import Status, UseCase, UseCaseVersion
-from portal import roles
+from core import roles
 
 SEARCH_FIELDS = [("title", 3), ("summary_one_line", 2), ("description_public", 1), ("problem", 1),
                  ("benefits", 1), ("outputs", 1), ("model_name", 1), ("org_unit", 1)]  # fmt: skip

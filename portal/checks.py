@@ -38,7 +38,7 @@ def production_settings_check(app_configs, **kwargs):
                 id="portal.E003",
             )
         )
-    from portal.verification import provider
+    from core.verification import provider
 
     if getattr(provider(), "is_development", False):
         errors.append(

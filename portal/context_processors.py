@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from portal import roles
+from core import roles
 
 
 def site(request):

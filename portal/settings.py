@@ -59,10 +59,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "django_htmx",
+    "core",
     "portal",
     "arena",
     "ax_catalog",
-    "portal.evaluation",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -155,16 +156,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE = {
     # Keeps the pair sampler away from endpoints that stopped answering.
-    "probe-model-endpoints": {"task": "arena.tasks.endpoints_probe", "schedule": 60.0},
+    "probe-model-endpoints": {"task": "arena.endpoints.tasks.endpoints_probe", "schedule": 60.0},
     # Live leaderboard: every view refitted from the votes once a minute.
-    "refresh-leaderboard": {"task": "arena.tasks.leaderboard_refresh", "schedule": 60.0},
+    "refresh-leaderboard": {"task": "arena.ratings.tasks.leaderboard_refresh", "schedule": 60.0},
     # Conversations past the retention period are deleted once a day.
-    "purge-old-conversations": {"task": "arena.tasks.conversations_purge", "schedule": 24 * 3600.0},
+    "purge-old-conversations": {"task": "arena.battles.tasks.conversations_purge", "schedule": 24 * 3600.0},
     # Voters whose choices are improbable under the current ratings are flagged for review.
-    "scan-voter-anomalies": {"task": "arena.tasks.voter_anomaly_scan", "schedule": 3600.0},
+    "scan-voter-anomalies": {"task": "arena.integrity.tasks.voter_anomaly_scan", "schedule": 3600.0},
     # Each finished day's ledger root is stored (and shown on the methodology page).
     "publish-ledger-roots": {
-        "task": "arena.tasks.ledger_roots_publish",
+        "task": "arena.integrity.tasks.ledger_roots_publish",
         "schedule": crontab(hour=0, minute=5),
     },
 }
@@ -217,7 +218,7 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
 }
@@ -254,7 +255,7 @@ ARENA_ANONYMITY_PROMPT = os.environ.get(
 )
 # Identity verification for the citizen panel. The development provider is refused in production.
 ARENA_VERIFICATION_PROVIDER = os.environ.get(
-    "ARENA_VERIFICATION_PROVIDER", "portal.verification.DevelopmentProvider"
+    "ARENA_VERIFICATION_PROVIDER", "core.verification.DevelopmentProvider"
 )
 # Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set).
 ARENA_BATTLES_PER_HOUR = env_int("ARENA_BATTLES_PER_HOUR", 30)

@@ -1,20 +1,15 @@
+"""The site's URLs: the shell mounts every app. /staff/ and /api/v1/ are assembled from each app's
+own staff and API URLconfs; nothing else in the project knows where an app's pages live."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from arena import staff_urls as arena_staff_urls
 from portal import views
 
-staff_patterns = (
-    [
-        path("", views.staff_home, name="home"),
-        path("moderation/", views.staff_moderation, name="moderation"),
-        path("integrity/", views.staff_integrity, name="integrity"),
-        path("panel/", views.staff_panel, name="panel"),
-        path("integrity/voters/<int:flag_id>/", views.staff_voter_decide, name="voter_decide"),
-    ],
-    "staff",
-)
+staff_patterns = ([path("", views.staff_home, name="home"), *arena_staff_urls.urlpatterns], "staff")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,13 +18,15 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include(staff_patterns)),
-    path("", include("portal.evaluation.urls")),
+    path("staff/", include("evaluation.staff_urls")),
+    path("results/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
     path("arena/", include("arena.urls")),
-    path("", include("arena.leaderboard_urls")),
+    path("", include("arena.root_urls")),
     path("ax/", include("ax_catalog.urls")),
-    path("api/v1/", include("arena.api.urls")),
-    path("api/v1/", include("portal.evaluation.api_urls")),
+    path("api/v1/", include("arena.api_urls")),
+    path("api/v1/", include("evaluation.api_urls")),
+    path("api/v1/", include("ax_catalog.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

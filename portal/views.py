@@ -1,27 +1,18 @@
-import datetime as dt
+"""The site shell's own pages: home, health and the staff home that links each role's work."""
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from arena import integrity, panel
-from arena.models import ModerationCount, PanelMember, Vote, VoterFlag
-from portal import roles
+from core import roles
+from evaluation.models import Round
 from portal.health import health_report
-from portal.models import AuditLog
 
 
 @require_GET
 def home(request):
-    from portal.evaluation.models import Round
-
     return render(request, "portal/home.html", {"published_rounds": Round.objects.filter(is_published=True)})
 
 
@@ -34,13 +25,9 @@ def healthz(request):
     return JsonResponse(body, status=200 if ok else 503)
 
 
-def _require_staff(request, *allowed: str) -> None:
-    roles.require(request.user, *allowed)
-
-
 @login_required
 def staff_home(request):
-    _require_staff(request)
+    roles.require(request.user)
     mine = roles.user_roles(request.user)
     return render(
         request,
@@ -51,69 +38,4 @@ def staff_home(request):
             "is_expert": roles.EXPERT in mine,
             "is_editor": bool(mine & {roles.AGENCY_EDITOR, roles.ADMINISTRATOR}),
         },
-    )
-
-
-@login_required
-def staff_moderation(request):
-    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
-    since = timezone.localdate() - dt.timedelta(days=30)
-    rows = (
-        ModerationCount.objects.filter(day__gte=since)
-        .values("target", "category", "action")
-        .annotate(total=Sum("count"))
-        .order_by("-total")
-    )
-    return render(request, "portal/staff_moderation.html", {"rows": rows, "since": since})
-
-
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("exclude", "exclude"), ("clear", "clear")])
-    reason = forms.CharField(min_length=5, max_length=2000, strip=True)
-
-
-@login_required
-def staff_integrity(request):
-    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
-    context = {
-        "flags": VoterFlag.objects.select_related("favoured__team", "reviewed_by")[:200],
-        "bias": integrity.position_bias(),
-        "excluded": Vote.objects.values("inclusion").annotate(n=Count("id")).order_by("inclusion"),
-        "audit": AuditLog.objects.select_related("actor")[:30],
-        "inclusion_labels": dict(Vote.Inclusion.choices),
-    }
-    return render(request, "portal/staff_integrity.html", context)
-
-
-@login_required
-@require_POST
-def staff_voter_decide(request, flag_id: int):
-    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
-    flag = get_object_or_404(VoterFlag, pk=flag_id)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("조치와 사유(5자 이상)를 입력해 주세요. 아무것도 바뀌지 않았습니다."))
-        return redirect("staff:integrity")
-    decide = integrity.voter_exclude if form.cleaned_data["action"] == "exclude" else integrity.voter_clear
-    changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
-    return redirect("staff:integrity")
-
-
-@login_required
-def staff_panel(request):
-    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
-    campaign = panel.active_campaign()
-    rows = panel.quota_progress(campaign) if campaign else []
-    labels = {
-        "gender": dict(PanelMember.Gender.choices),
-        "region": dict(PanelMember.Region.choices),
-        "age_band": dict(PanelMember.AgeBand.choices),
-        "proficiency": dict(PanelMember.Proficiency.choices),
-    }
-    for row in rows:
-        row["label"] = labels.get(row["dimension"], {}).get(row["category"], row["category"])
-    members = campaign.members.count() if campaign else 0
-    return render(
-        request, "portal/staff_panel.html", {"campaign": campaign, "rows": rows, "members": members}
     )

@@ -1,6 +1,6 @@
 import pytest
 
-from arena.demo_models import DemoModelServer
+from arena.endpoints.demo_models import DemoModelServer
 from portal.celery import app as celery_app
 from tests.servers import ServerThread
 
@@ -20,8 +20,8 @@ def _fast_passwords(settings):
 @pytest.fixture
 def demo_endpoints(demo_models_url):
     """Register built-in demo models (by model id) as endpoints of their demo teams."""
-    from arena.demo_models import BY_ID
-    from arena.services import endpoint_register
+    from arena.endpoints.demo_models import BY_ID
+    from arena.endpoints.services import endpoint_register
 
     def register(*model_ids: str):
         return [
@@ -65,7 +65,7 @@ SEEDING_MIGRATIONS = [
     ("arena.migrations.0004_seed_moderation_rules", "seed"),
     ("arena.migrations.0006_ledger_head", "create_head"),
     ("arena.migrations.0009_default_campaign", "create"),
-    ("portal.evaluation.migrations.0002_preload_stage_1", "create"),
+    ("evaluation.migrations.0002_preload_stage_1", "create"),
 ]
 
 

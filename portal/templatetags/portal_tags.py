@@ -11,7 +11,7 @@ def get_item(mapping, key):
 @register.filter
 def status_label(status: str) -> str:
     """The scorecard status of a team, in the reader's language."""
-    from portal.evaluation.labels import STATUS
+    from evaluation.labels import STATUS
 
     return STATUS.get(status, status)
 

@@ -1,8 +1,8 @@
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
-from arena.consent import consent_give, session_voter
-from arena.services import endpoint_register
+from arena.battles.consent import consent_give, session_voter
+from arena.endpoints.services import endpoint_register
 
 DEAD_URL = "http://127.0.0.1:9/v1"  # nothing listens on port 9
 

@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from arena.consumers import CLOSE_NO_CONSENT, BattleConsumer
+from arena.battles.consumers import CLOSE_NO_CONSENT, BattleConsumer
 from arena.models import Battle, Turn
 
 pytestmark = pytest.mark.django_db(transaction=True)

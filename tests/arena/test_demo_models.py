@@ -5,7 +5,7 @@ import json
 import httpx
 import pytest
 
-from arena.demo_models import DEMO_MODELS, DEMO_NOTICE
+from arena.endpoints.demo_models import DEMO_MODELS, DEMO_NOTICE
 
 
 def stream(url: str, model: str, prompt: str, **extra) -> tuple[list[dict], list[str]]:

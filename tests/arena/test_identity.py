@@ -3,9 +3,10 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from arena.identity import KNOWN_ALIASES, MASK, LeakMasker, asks_identity
+from arena.battles.identity import KNOWN_ALIASES, MASK, LeakMasker, asks_identity
+from arena.battles.services import vote_record
+from arena.endpoints.services import endpoint_register
 from arena.models import Battle, Turn, Vote
-from arena.services import endpoint_register, vote_record
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
 from tests.arena.test_consumer import connect, events_until_turn_done
 

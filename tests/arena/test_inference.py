@@ -6,7 +6,15 @@ import time
 
 import pytest
 
-from arena.inference import Delta, Endpoint, Finish, InferenceError, SSEDecoder, Timeouts, stream_chat
+from arena.endpoints.inference import (
+    Delta,
+    Endpoint,
+    Finish,
+    InferenceError,
+    SSEDecoder,
+    Timeouts,
+    stream_chat,
+)
 from tests.arena.misbehaving_server import CLOSE, MisbehavingServer, chunk, head, split_every, sse
 
 ANSWER = "안녕하세요, 반갑습니다. 한글이 잘 보이나요?"

@@ -1,9 +1,9 @@
 import pytest
 
-from arena import integrity
+from arena.integrity import review as integrity
 from arena.models import Vote, VoterFlag
-from portal import roles
-from portal.models import AuditLog
+from core import roles
+from core.audit import AuditLog
 from tests.arena.factories import bt_votes, endpoints
 from tests.personas import make_user
 

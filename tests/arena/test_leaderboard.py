@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from arena import leaderboard, ratings
 from arena.models import LeaderboardSnapshot, Vote
+from arena.ratings import bradley_terry as ratings
+from arena.ratings import snapshots as leaderboard
 from tests.arena.factories import bt_votes, endpoints
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 import pytest
 
-from arena import leaderboard, services
+from arena.battles import services
 from arena.models import LeaderboardSnapshot
+from arena.ratings import snapshots as leaderboard
 from tests.arena.factories import bt_votes, endpoints
 from tests.arena.test_votes import finished_battle
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from arena.ledger import GENESIS, ledger_verify, roots_publish
+from arena.battles.services import vote_record
+from arena.integrity.ledger import GENESIS, ledger_verify, roots_publish
 from arena.models import Battle, LedgerRoot, Vote, VoteLedgerEntry
-from arena.services import vote_record
 from tests.arena.test_votes import finished_battle
 
 pytestmark = pytest.mark.django_db

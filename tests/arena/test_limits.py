@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from channels.db import database_sync_to_async
 
-from arena import limits
+from arena.battles.services import vote_record
 from arena.models import Battle, Vote
-from arena.services import vote_record
+from arena.safety import limits
 from tests.arena.test_consumer import connect, events_until_turn_done
 from tests.arena.test_votes import finished_battle
 
@@ -67,7 +67,7 @@ async def test_battles_per_hour_on_the_socket(two_demo_endpoints, consented_sess
 
 @pytest.mark.django_db
 def test_votes_per_day_answer_429_and_store_nothing(client, two_demo_endpoints, settings):
-    from arena.consent import session_voter
+    from arena.battles.consent import session_voter
 
     settings.ARENA_VOTES_PER_DAY = 1
     client.post("/arena/consent/")

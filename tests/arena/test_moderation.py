@@ -4,9 +4,9 @@ import httpx
 import pytest
 from channels.db import database_sync_to_async
 
-from arena import moderation
+from arena.endpoints.services import endpoint_register
 from arena.models import Battle, ModerationCount, ModerationRule, Turn
-from arena.services import endpoint_register
+from arena.safety import moderation
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
 from tests.arena.test_consumer import connect, events_until_turn_done
 
@@ -134,7 +134,7 @@ def moderation_server(flagged: bool, status: int = 200):
 
 
 async def test_moderation_endpoint_flags_and_fails_closed(settings):
-    from arena import inference
+    from arena.endpoints import inference
 
     endpoint = inference.Endpoint(base_url="http://mod.test/v1", model_id="m")
     async with httpx.AsyncClient(transport=httpx.MockTransport(moderation_server(True))) as client:

@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from arena import panel
-from arena.consent import session_voter
+from arena.battles.consent import session_voter
 from arena.models import Campaign, PanelMember
-from portal import roles
-from portal.verification import VerifiedPerson
+from arena.panel import services as panel
+from core import roles
+from core.verification import VerifiedPerson
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from arena import leaderboard
 from arena.models import Campaign, PanelMember, VoterProfile
+from arena.ratings import snapshots as leaderboard
 from tests.arena.factories import bt_votes, endpoints
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from arena.raking import rake
+from arena.ratings.raking import rake
 
 TARGETS = {"gender": {"female": 0.5, "male": 0.5}, "region": {"capital": 0.5, "non_capital": 0.5}}
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from arena.ratings import SCALE, fit_bradley_terry, online_elo, style_features
+from arena.ratings.bradley_terry import SCALE, fit_bradley_terry, online_elo, style_features
 
 
 def battles_from(table):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from arena.redaction import PLACEHOLDERS, redact
+from arena.safety.redaction import PLACEHOLDERS, redact
 from tests.arena.pii_corpus import CORPUS
 
 

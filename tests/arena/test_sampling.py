@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from arena.sampling import draw_pair, pair_probability
+from arena.battles.sampling import draw_pair, pair_probability
 
 
 @pytest.mark.parametrize("weights", [[1, 1, 1], [1, 2, 3, 4], [0.5, 5, 1, 1, 0.1]])

@@ -1,7 +1,7 @@
 import pytest
 
+from arena.endpoints.tasks import endpoints_probe
 from arena.models import ModelEndpoint
-from arena.tasks import endpoints_probe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

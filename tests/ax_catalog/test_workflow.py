@@ -4,7 +4,7 @@ import pytest
 
 from ax_catalog.loading import sample_load
 from ax_catalog.models import Agency, UseCase, UseCaseVersion
-from portal import roles
+from core import roles
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db

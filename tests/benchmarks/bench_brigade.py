@@ -8,8 +8,8 @@ interval from the clean run (no brigade).
 
 import numpy as np
 
-from arena.anomaly import flagged, voter_scores
-from arena.ratings import SCALE, fit_bradley_terry
+from arena.integrity.anomaly import flagged, voter_scores
+from arena.ratings.bradley_terry import SCALE, fit_bradley_terry
 
 N_MODELS, HONEST, BRIGADE, TARGET = 20, 4000, 60, 12
 

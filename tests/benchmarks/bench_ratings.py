@@ -1,7 +1,7 @@
 """Bradley-Terry fit speed: one million battles among 50 models, against the reference methods.
 
 Same synthetic data (true strengths ~ N(0, 1), uniform random pairs, 20% ties) for every method:
-- ours: arena.ratings.fit_bradley_terry, point fit plus 1,000 bootstrap rounds (target <= 1.5 s);
+- ours: arena.ratings.bradley_terry.fit_bradley_terry, point fit plus 1,000 bootstrap rounds (target <= 1.5 s);
 - scikit-learn: the per-battle logistic regression Chatbot Arena published (one row per battle,
   ties as two half-weight rows, no penalty), point fit only;
 - choix: ilsr_pairwise_dense on the aggregated comparison matrix (ties as half a win each way).
@@ -79,7 +79,7 @@ def run_choix(a, b, o):
 
 
 def main() -> None:
-    from arena.ratings import fit_bradley_terry
+    from arena.ratings.bradley_terry import fit_bradley_terry
 
     _, a, b, o = synthetic()
     print(f"{N_BATTLES:,} battles, {N_MODELS} models, {os.cpu_count()} cores; best of 3 runs")

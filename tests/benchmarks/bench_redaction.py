@@ -8,7 +8,7 @@ numbers and e-mail; precision >= 98% overall; a 30,000-character prompt in under
 import time
 from collections import Counter
 
-from arena.redaction import redact
+from arena.safety.redaction import redact
 from tests.arena.pii_corpus import CORPUS
 from tests.arena.pii_generated import generated
 

@@ -10,8 +10,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from arena import leaderboard  # noqa: E402
 from arena.models import ModelEndpoint, Team  # noqa: E402
+from arena.ratings import snapshots as leaderboard  # noqa: E402
 
 FILL = """
 CREATE TEMP TABLE bench_models AS

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from arena.endpoints.services import endpoint_register
 from arena.models import Vote
-from arena.services import endpoint_register
 from tests.browser.conftest import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser

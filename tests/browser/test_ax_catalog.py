@@ -44,7 +44,7 @@ def test_agency_completeness_and_a_model_page_from_a_case(page, portal_url, demo
 
 def test_editor_to_reviewer_round_trip(page, portal_url):
     from ax_catalog.models import Agency, UseCase
-    from portal import roles
+    from core import roles
     from tests.browser.conftest import log_in
     from tests.personas import make_user
 

@@ -1,9 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from portal import roles
-from portal.evaluation.demo import STRENGTH, demo_round_load
-from portal.evaluation.models import Block, Round
+from core import roles
+from evaluation.demo import STRENGTH, demo_round_load
+from evaluation.models import Block, Round
 from tests.browser.conftest import assert_no_axe_violations, log_in
 from tests.personas import make_user
 

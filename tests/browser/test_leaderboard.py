@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from arena import leaderboard
+from arena.ratings import snapshots as leaderboard
 from tests.arena.factories import bt_votes, endpoints
 from tests.browser.conftest import assert_no_axe_violations
 

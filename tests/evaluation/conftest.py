@@ -1,8 +1,8 @@
 import pytest
 
-from portal import roles
-from portal.evaluation.models import RoundTeam
-from portal.evaluation.services import round_stage1_create
+from core import roles
+from evaluation.models import RoundTeam
+from evaluation.services import round_stage1_create
 from tests.arena.factories import endpoints
 from tests.personas import make_user
 

@@ -4,7 +4,7 @@ nominal 0.743, ordinal 0.815, interval 0.849)."""
 import numpy as np
 import pytest
 
-from portal.evaluation.agreement import alpha
+from evaluation.agreement import alpha
 
 n = np.nan
 RELIABILITY_DATA = [

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from portal.evaluation import evidence
-from portal.evaluation.models import BenchmarkResult
-from portal.models import AuditLog
+from core.audit import AuditLog
+from evaluation import evidence
+from evaluation.models import BenchmarkResult
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from portal.evaluation import hub, services
-from portal.models import AuditLog
+from core.audit import AuditLog
+from evaluation import hub, services
 from tests.servers import ServerThread
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from arena.models import Battle, Turn
-from portal.evaluation.models import Block, ExpertScore, ReviewAssignment, Round, SubItem
-from portal.evaluation.services import publication_set
-from portal.models import AuditLog
+from core.audit import AuditLog
+from evaluation.models import Block, ExpertScore, ReviewAssignment, Round, SubItem
+from evaluation.services import publication_set
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_staff_home_shows_experts_only_their_queue(client, people):
 
 
 def bench_rows(entries):
-    from portal.evaluation import evidence
+    from evaluation import evidence
 
     rows = []
     for i, entry in enumerate(entries):
@@ -283,7 +283,7 @@ def test_expert_blind_review_round_trip(client, contest, people):
 
 
 def test_expert_statistics_and_agreement(contest, people):
-    from portal.evaluation.selectors import expert_stats
+    from evaluation.selectors import expert_stats
 
     round_obj, (a, b, _) = contest
     battles = [battle_between(a, b) for _ in range(3)]
@@ -325,7 +325,7 @@ def test_published_rounds_are_linked_from_home_and_frozen_in_the_admin(client, c
 def test_evidence_page_imports_sets_gates_and_counts(client, contest, people, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.evaluation.models import BenchmarkResult, RoundTeam
+    from evaluation.models import BenchmarkResult, RoundTeam
 
     round_obj, entries = contest
     _, rows = bench_rows(entries)

@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from portal.evaluation import scoring
-from portal.evaluation.scoring import Achievement as A
-from portal.evaluation.scoring import TeamInput
+from evaluation import scoring
+from evaluation.scoring import Achievement as A
+from evaluation.scoring import TeamInput
 
 W = {"benchmark": 40.0, "expert": 35.0, "user": 25.0}
 

@@ -1,6 +1,6 @@
 import pytest
 
-from portal import roles
+from core import roles
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from portal import spreadsheet
+from core import spreadsheet
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from arena.export import export_votes
+from arena.ratings.export import export_votes
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from arena.leaderboard import VIEWS, board_compute, tables_from_records
+from arena.ratings.snapshots import VIEWS, board_compute, tables_from_records
 
 
 class Command(BaseCommand):

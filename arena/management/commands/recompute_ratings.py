@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from arena.leaderboard import VIEWS, snapshot_recompute
+from arena.ratings.snapshots import VIEWS, snapshot_recompute
 
 
 class Command(BaseCommand):

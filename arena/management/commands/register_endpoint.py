@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from arena.services import endpoint_register
-from arena.validators import validate_endpoint_url
+from arena.endpoints.services import endpoint_register
+from arena.endpoints.validators import validate_endpoint_url
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 import uvicorn
 from django.core.management.base import BaseCommand
 
-from arena.demo_models import DEMO_MODELS, DemoModelServer
+from arena.endpoints.demo_models import DEMO_MODELS, DemoModelServer
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from arena.ledger import ledger_verify
+from arena.integrity.ledger import ledger_verify
 
 
 class Command(BaseCommand):

@@ -4,11 +4,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from arena.demo_models import DEMO_MODELS
-from arena.services import endpoint_register
+from arena.endpoints.demo_models import DEMO_MODELS
+from arena.endpoints.services import endpoint_register
 from ax_catalog.loading import demo_model_cases_load, sample_load
-from portal import roles
-from portal.evaluation.demo import demo_round_load
+from core import roles
+from evaluation.demo import demo_round_load
 
 # Known passwords are for a local demo only: the command refuses to run with DEBUG off.
 DEMO_USERS = [

@@ -1,0 +1,9 @@
+"""The arena's API, mounted by the shell under /api/v1/."""
+
+from django.urls import path
+
+from arena.ratings.api import LeaderboardApi
+
+urlpatterns = [
+    path("leaderboard/", LeaderboardApi.as_view(), name="api-leaderboard"),
+]

@@ -1,0 +1,346 @@
+"""One turn of a battle: check the prompt, stream both models at once, store the result.
+
+`turn_run` is an async generator of plain dict events, relayed to the browser as they are by the
+websocket consumer. It knows nothing of Channels. Events, in order:
+
+  {"type": "battle", "battle_id", "max_turns", "max_chars"}      once, when a battle is opened
+  {"type": "turn_started", "turn", "prompt", "masked"}            the prompt as sent and stored
+                                                                  (redacted) and the kinds masked
+  {"type": "delta", "side": "a"|"b", "text"}                      answer text, coalesced, names masked
+  {"type": "identity_masked", "side"}                             a model or maker name was masked
+  {"type": "side_done" | "side_error" | "side_moderated", "side", "message"?}
+  {"type": "turn_done", "turn", "votable", "turns_left"}
+  {"type": "error", "code", "message"}                            the prompt was refused; nothing stored
+  {"type": "blocked", "category", "message"}                      moderation held the prompt back
+  {"type": "crisis", "category", "message", "resources"}          self-harm risk: help, not a battle
+
+No event ever names a model or a team: the reveal happens only through the vote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from arena.battles import services
+from arena.battles.identity import KNOWN_ALIASES, LeakMasker, asks_identity
+from arena.endpoints import inference
+from arena.endpoints import services as endpoint_services
+from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
+from arena.models import Battle, ModelEndpoint, Team
+from arena.safety import limits, moderation
+from arena.safety.redaction import LABELS, redact
+
+RESPONSE_WINDOW = 200  # characters of an answer kept in view of the response rules
+RULE_SPAN = 80  # longest phrase a response rule is expected to match
+MODERATED_ANSWER = gettext_lazy("이 답변은 안전 기준에 따라 여기서 멈췄습니다.")
+
+
+@dataclass
+class _Side:
+    label: str
+    endpoint: inference.Endpoint
+    text: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+    started: float = 0.0
+    first_token: float | None = None
+    last_token: float | None = None
+    pieces: int = 0
+    finish_reason: str = ""
+    usage: dict[str, Any] | None = None
+    error: inference.InferenceError | None = None
+    leaked: bool = False
+    tail: str = ""  # the last RESPONSE_WINDOW characters shown, for the response rules
+
+    def result(self) -> services.SideResult:
+        tokens = (self.usage or {}).get("completion_tokens") or self.pieces or None
+        ttft = round((self.first_token - self.started) * 1000) if self.first_token is not None else None
+        rate = None
+        if tokens and self.first_token is not None and self.last_token and self.last_token > self.first_token:
+            rate = round(tokens / (self.last_token - self.first_token), 2)
+        return services.SideResult(
+            # Models see only redacted prompts, but may still invent a number that looks personal.
+            text=redact("".join(self.text)).text,
+            reasoning=redact("".join(self.reasoning)).text,
+            ttft_ms=ttft,
+            tokens_per_s=rate,
+            output_tokens=tokens if isinstance(tokens, int) else None,
+            finish_reason=self.finish_reason,
+            error=f"{self.error.kind}: {self.error.message}" if self.error else "",
+        )
+
+
+@dataclass(frozen=True)
+class _TurnPlan:
+    battle: Battle
+    index: int
+    created: bool
+    history_a: list[dict[str, str]]
+    history_b: list[dict[str, str]]
+    endpoint_a: inference.Endpoint
+    endpoint_b: inference.Endpoint
+    aliases: tuple[str, ...]
+
+
+@database_sync_to_async
+def _plan_turn(battle_id, voter: str) -> _TurnPlan:
+    created = battle_id is None
+    if created:
+        battle = services.battle_create(voter=voter)
+    else:
+        battle = Battle.objects.select_related("model_a", "model_b").filter(pk=battle_id, voter=voter).first()
+        if battle is None or battle.status != Battle.Status.OPEN:
+            raise ArenaError(_("이 대결은 끝났습니다. 새 대결을 시작해 주세요."), code="battle_closed")
+    turns = list(battle.turns.order_by("index"))
+    if len(turns) >= settings.ARENA_MAX_TURNS:
+        raise ArenaError(
+            _("한 대결에서는 질문을 %(n)d번까지 할 수 있습니다. 이제 투표해 주세요.")
+            % {"n": settings.ARENA_MAX_TURNS},
+            code="turn_limit",
+        )
+    history_a: list[dict[str, str]] = []
+    history_b: list[dict[str, str]] = []
+    for turn in turns:
+        history_a += [
+            {"role": "user", "content": turn.prompt},
+            {"role": "assistant", "content": turn.response_a},
+        ]
+        history_b += [
+            {"role": "user", "content": turn.prompt},
+            {"role": "assistant", "content": turn.response_b},
+        ]
+    services.turn_begin(battle_id=battle.pk)
+    return _TurnPlan(
+        battle=battle,
+        index=len(turns),
+        created=created,
+        history_a=history_a,
+        history_b=history_b,
+        endpoint_a=endpoint_services.endpoint_config(battle.model_a),
+        endpoint_b=endpoint_services.endpoint_config(battle.model_b),
+        aliases=_aliases(),
+    )
+
+
+def _aliases() -> tuple[str, ...]:
+    """Every name that would unblind a battle: the seeded list plus each registered team and model."""
+    names = set(KNOWN_ALIASES)
+    for team_name, team_aliases in Team.objects.values_list("name", "aliases"):
+        names.add(team_name)
+        names.update(team_aliases.splitlines())
+    for model_name, model_aliases in ModelEndpoint.objects.values_list("name", "aliases"):
+        names.add(model_name)
+        names.update(model_aliases.splitlines())
+    return tuple(n.strip() for n in names if n.strip())
+
+
+_record_turn = database_sync_to_async(services.turn_record)
+_load_rules = database_sync_to_async(moderation.load_rules)
+_count = database_sync_to_async(moderation.decision_count)
+
+
+def _refusal(decision: moderation.Decision) -> dict[str, Any]:
+    kind = "crisis" if decision.action == "crisis" else "blocked"
+    event: dict[str, Any] = {"type": kind, "category": decision.category}
+    event["message"] = moderation.message_for(decision)
+    if decision.action == "crisis":
+        event["resources"] = moderation.crisis_resources()
+    return event
+
+
+def check_prompt(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ArenaError(_("질문을 입력해 주세요."), code="empty_prompt")
+    text = text.strip()
+    if len(text) > settings.ARENA_MAX_PROMPT_CHARS:
+        raise ArenaError(
+            _("질문은 %(n)d자까지 입력할 수 있습니다. 지금은 %(m)d자입니다.")
+            % {"n": settings.ARENA_MAX_PROMPT_CHARS, "m": len(text)},
+            code="prompt_too_long",
+        )
+    return text
+
+
+class _Moderated(Exception):
+    """An answer hit a response rule: stop reading it (which closes the upstream request)."""
+
+
+async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, aliases, rules) -> None:
+    params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
+    masker = LeakMasker(aliases)
+    side.started = time.monotonic()
+
+    async def relay(text: str) -> None:
+        if masker.leaked and not side.leaked:
+            side.leaked = True
+            await queue.put(("masked", side.label, None))
+        if not text:
+            return
+        # The rule sees the new text with the tail before it, so a phrase split across chunks counts;
+        # the text that completes a match is never shown.
+        window = side.tail + text
+        # Only a match that ends in the new text is new: start RULE_SPAN characters before it.
+        decision = moderation.check(window, "response", rules, pos=max(0, len(side.tail) - RULE_SPAN))
+        if decision is not None:
+            await _count(decision=decision, target="response")
+            raise _Moderated
+        side.tail = window[-RESPONSE_WINDOW:]
+        side.text.append(text)
+        await queue.put(("delta", side.label, text))
+
+    try:
+        async for item in inference.stream_chat(
+            side.endpoint, messages, params=params, timeouts=endpoint_services.timeouts()
+        ):
+            if isinstance(item, inference.Delta):
+                now = time.monotonic()
+                if side.first_token is None:
+                    side.first_token = now
+                side.last_token = now
+                if item.reasoning:
+                    side.reasoning.append(item.reasoning)
+                if item.content:
+                    side.pieces += 1
+                    # Only text that can no longer become a model name leaves the portal.
+                    await relay(masker.feed(item.content))
+            else:
+                side.finish_reason = item.finish_reason or ""
+                side.usage = item.usage
+        await relay(masker.flush())
+        await queue.put(("done", side.label, None))
+    except _Moderated:
+        side.finish_reason = "moderated"
+        await queue.put(("moderated", side.label, None))
+    except inference.InferenceError as error:
+        with contextlib.suppress(_Moderated):
+            await relay(masker.flush())
+        side.error = error
+        await queue.put(("error", side.label, None))
+
+
+async def turn_run(
+    *, battle_id, voter: str, prompt: object, network: str = "unknown"
+) -> AsyncIterator[dict[str, Any]]:
+    try:
+        # Redacted before anything else sees it: the endpoints, the database, the export.
+        masked = redact(check_prompt(prompt))
+        text = masked.text
+        rules = await _load_rules()
+        decision = moderation.check(text, "prompt", rules) or await moderation.check_with_endpoint(text)
+        if decision is not None:
+            await _count(decision=decision, target="prompt")
+            yield _refusal(decision)
+            return
+        requests = [
+            (limits.chars_per_network(), network, len(text)),
+            (limits.prompt_repeats(), limits.prompt_digest(text), 1),
+        ]
+        if battle_id is None:
+            requests.append((limits.battles_per_hour(), voter, 1))
+        receipt = await sync_to_async(limits.take)(*requests)
+        try:
+            plan = await _plan_turn(battle_id, voter)
+        except ArenaError:
+            await sync_to_async(limits.give_back)(receipt)  # no battle, no charge
+            raise
+    except limits.LimitExceeded as error:
+        yield {
+            "type": "error",
+            "code": error.code,
+            "message": str(error.message),
+            "retry_after": error.retry_after,
+        }
+        return
+    except ArenaError as error:
+        yield {"type": "error", "code": error.code, "message": str(error.message)}
+        return
+    if plan.created:
+        yield {
+            "type": "battle",
+            "battle_id": str(plan.battle.pk),
+            "max_turns": settings.ARENA_MAX_TURNS,
+            "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
+        }
+    yield {
+        "type": "turn_started",
+        "turn": plan.index + 1,
+        "prompt": text,
+        "masked": [LABELS[kind] for kind in masked.kinds],
+    }
+    started_at = timezone.now()
+    sides = {"a": _Side("a", plan.endpoint_a), "b": _Side("b", plan.endpoint_b)}
+    queue: asyncio.Queue = asyncio.Queue()
+    user = {"role": "user", "content": text}
+    system = (
+        [{"role": "system", "content": settings.ARENA_ANONYMITY_PROMPT}]
+        if settings.ARENA_ANONYMITY_PROMPT
+        else []
+    )
+    tasks = [
+        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases, rules)),
+        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases, rules)),
+    ]
+    asked = asks_identity(text, plan.aliases)
+    try:
+        finished = 0
+        while finished < 2:
+            batch = [await queue.get()]
+            while not queue.empty():  # coalesce what piled up: fewer, larger websocket frames
+                batch.append(queue.get_nowait())
+            pending: dict[str, list[str]] = {}
+            for kind, label, payload in batch:
+                if kind == "delta":
+                    pending.setdefault(label, []).append(payload)
+                    continue
+                if kind == "masked":
+                    yield {"type": "identity_masked", "side": label}
+                    continue
+                for side_label, pieces in pending.items():
+                    yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+                pending = {}
+                finished += 1
+                if kind == "done":
+                    yield {"type": "side_done", "side": label}
+                elif kind == "moderated":
+                    yield {"type": "side_moderated", "side": label, "message": str(MODERATED_ANSWER)}
+                else:
+                    error = sides[label].error
+                    message = (
+                        SIDE_ERROR_MESSAGES.get(error.kind, DEFAULT_SIDE_ERROR)
+                        if error
+                        else DEFAULT_SIDE_ERROR
+                    )
+                    yield {"type": "side_error", "side": label, "message": str(message)}
+            for side_label, pieces in pending.items():
+                yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+    finally:
+        # The citizen left or something broke: close both upstream requests.
+        for task in tasks:
+            task.cancel()
+    turn = await _record_turn(
+        battle=plan.battle,
+        index=plan.index,
+        prompt=text,
+        side_a=sides["a"].result(),
+        side_b=sides["b"].result(),
+        started_at=started_at,
+        finished_at=timezone.now(),
+        identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
+    )
+    yield {
+        "type": "turn_done",
+        "turn": plan.index + 1,
+        "votable": not turn.failed,
+        "turns_left": settings.ARENA_MAX_TURNS - plan.index - 1,
+    }

@@ -1,0 +1,122 @@
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from arena.battles import selectors, services
+from arena.battles.consent import consent_give, consent_withdraw, session_voter
+from arena.battles.forms import VoteForm
+from arena.errors import BattleNotVotable
+from arena.models import VoterProfile
+from arena.safety.limits import LimitExceeded
+
+
+@require_GET
+def battle(request):
+    if session_voter(request.session) is None:
+        return render(request, "arena/consent.html", {"profile_form": ProfileForm()})
+    return render(
+        request,
+        "arena/battle.html",
+        {
+            "max_turns": settings.ARENA_MAX_TURNS,
+            "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
+            "arena_messages": _arena_messages(),
+        },
+    )
+
+
+def _arena_messages() -> dict[str, str]:
+    """What the battle script announces through the status region, translated server-side."""
+    return {
+        "started": _("두 모델이 답변을 작성하고 있습니다."),
+        "sideDoneA": _("모델 A의 답변이 끝났습니다."),
+        "sideDoneB": _("모델 B의 답변이 끝났습니다."),
+        "votable": _("두 답변이 모두 끝났습니다. 투표하거나 이어서 질문할 수 있습니다."),
+        "votableLast": _("두 답변이 모두 끝났습니다. 질문 횟수를 모두 사용했으니 투표해 주세요."),
+        "failed": _("한쪽 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 새 대결을 시작해 주세요."),
+        "disconnected": _("서버와 연결이 끊겼습니다. 새 대결을 시작해 주세요."),
+        "empty": _("질문을 입력해 주세요."),
+        "tooLong": _("질문이 너무 깁니다."),
+        "masked": _("개인정보로 보이는 내용을 가린 뒤 보냈습니다:"),
+        "identityMasked": _(
+            "모델 이름이 드러나는 부분을 가렸습니다. 이 대결의 투표는 기록되지만 순위에는 반영되지 않습니다."
+        ),
+        "sideLabelA": _("모델 A"),
+        "sideLabelB": _("모델 B"),
+    }
+
+
+class ProfileForm(forms.ModelForm):
+    """Optional self-reported answers for the post-stratified public board. Every field may be left out;
+    a partial answer is not kept."""
+
+    class Meta:
+        model = VoterProfile
+        fields = ["gender", "region", "age_band", "proficiency"]
+
+
+@require_POST
+def consent(request):
+    consent_give(request.session)
+    profile = ProfileForm(request.POST)
+    if profile.is_valid():
+        services.voter_profile_save(voter=session_voter(request.session), answers=profile.cleaned_data)
+    return redirect("arena:battle")
+
+
+@require_POST
+def vote(request):
+    form = VoteForm(request.POST)
+    voter = session_voter(request.session)
+    if not form.is_valid() or voter is None:
+        return render(request, "arena/partials/vote_error.html", {"message": None}, status=400)
+    battle_id = form.cleaned_data["battle_id"]
+    try:
+        services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+    except LimitExceeded as error:
+        response = render(request, "arena/partials/vote_error.html", {"message": error.message}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    except BattleNotVotable as error:
+        return render(request, "arena/partials/vote_error.html", {"message": error.message}, status=409)
+    battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=voter)
+    if request.htmx:
+        return render(request, "arena/partials/reveal.html", {"battle": battle_obj, "oob": True})
+    return redirect("arena:battle_detail", battle_id=battle_id)
+
+
+@require_GET
+def battle_detail(request, battle_id):
+    battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=session_voter(request.session))
+    return render(request, "arena/battle_detail.html", {"battle": battle_obj})
+
+
+@require_GET
+def privacy(request):
+    return render(request, "arena/privacy.html", {"retention_days": settings.ARENA_RETENTION_DAYS})
+
+
+@require_GET
+def my_data(request):
+    voter = session_voter(request.session)
+    return render(
+        request, "arena/my_data.html", selectors.citizen_data(voter=voter) | {"consented": voter is not None}
+    )
+
+
+@require_POST
+def my_data_delete(request):
+    voter = session_voter(request.session)
+    if voter is not None:
+        result = services.citizen_data_delete(voter=voter)
+        messages.success(
+            request,
+            _("대화 %(turns)d건을 삭제하고 투표 %(votes)d건을 순위 집계에서 뺐습니다.") % result,
+        )
+    if request.POST.get("withdraw") == "1":
+        consent_withdraw(request.session)
+        messages.info(request, _("동의를 철회했습니다. 다시 참여하려면 안내를 읽고 동의해 주세요."))
+    return redirect("arena:my_data")

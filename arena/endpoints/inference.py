@@ -1,0 +1,496 @@
+"""The one door to model endpoints: OpenAI-compatible `/chat/completions`, streamed.
+
+Nothing else in the portal speaks HTTP to a team's model. What this module guarantees:
+
+- One shared `httpx.AsyncClient` per event loop, no redirects followed (a redirect is an error: the
+  registered URL is the one staff approved), no cookies kept between requests.
+- Four separate time limits (`Timeouts`): connect; first token (from the request until the first
+  answer or reasoning text, keep-alive comments do not count); idle (silence between two reads once
+  tokens flow); total (the whole answer).
+- Retries only before the first token reached the caller, at most `max_attempts`, honouring
+  `Retry-After` (seconds or HTTP date, capped by what is left of the total budget). Once text was
+  shown, a failure is final: two generations are never spliced.
+- SSE parsing that survives lines split across reads, Hangul split mid-character, CR/LF/CRLF line
+  ends, a BOM, `:` keep-alive comments, multi-line `data:`, `event: error`, `data: [DONE]`, a
+  usage-only last chunk (`choices: []` or `null`), vendor extras, and `reasoning` /
+  `reasoning_content` deltas, which are reported apart from the answer.
+- Error shapes of OpenAI/vLLM (`{"error": {...}}`), TGI (`{"error": "...", "error_type": ...}`) and
+  FastChat (`{"text", "error_code"}`), before the stream (any non-200 status) and in the middle of it.
+- An endpoint that does not stream (a plain JSON chat.completion) is accepted as one delta.
+- A stream that ends without `[DONE]` and without a finish reason is an error ("truncated").
+- Every failure is an `InferenceError` whose `retryable` says whether trying again could help.
+- Closing the generator, or cancelling the task that iterates it (the citizen left), closes the
+  HTTP response and so the upstream request.
+- API keys go only into the Authorization header; they are never logged or put in an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import datetime as dt
+import json
+import random
+import re
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from core import outbound
+
+MAX_ERROR_BODY = 64 * 1024
+MAX_RETRY_WAIT = 10.0
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 5.0
+    first_token: float = 60.0
+    idle: float = 30.0
+    total: float = 180.0
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str
+    model_id: str
+    api_key: str | None = field(default=None, repr=False)
+
+    def url(self, path: str) -> str:
+        """`base_url` is what an OpenAI SDK takes (usually ending in /v1); bare hosts get /v1 added."""
+        base = self.base_url.rstrip("/")
+        if not re.search(r"/v\d+(/|$)", httpx.URL(base).path):
+            base += "/v1"
+        return f"{base}/{path.lstrip('/')}"
+
+    def headers(self) -> dict[str, str]:
+        # identity: a compressed event stream is buffered by the compressor, and raw reads stay cheap.
+        headers = {"Accept": "text/event-stream, application/json", "Accept-Encoding": "identity"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return headers
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of the answer (`content`) or of the model's visible reasoning (`reasoning`)."""
+
+    content: str = ""
+    reasoning: str = ""
+
+
+@dataclass(frozen=True)
+class Finish:
+    finish_reason: str | None
+    usage: dict[str, Any] | None = None
+
+
+StreamItem = Delta | Finish
+
+
+class InferenceError(Exception):
+    """Any failure talking to a model endpoint.
+
+    kind: connect, timeout_connect, timeout_first_token, timeout_idle, timeout_total, http_status,
+    rate_limited, redirect, upstream_error, truncated, protocol.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+
+
+# --- SSE ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SSEEvent:
+    event: str
+    data: str
+
+
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+class SSEDecoder:
+    """Incremental text/event-stream decoder (WHATWG rules) fed with raw bytes in any split."""
+
+    def __init__(self) -> None:
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._data: list[str] = []
+        self._event = ""
+        self._started = False
+
+    def feed(self, chunk: bytes) -> list[SSEEvent]:
+        text = self._utf8.decode(chunk)
+        if not self._started and text:
+            self._started = True
+            text = text.removeprefix("\ufeff")
+        self._buffer += text
+        events: list[SSEEvent] = []
+        start = 0
+        buffer = self._buffer
+        while True:
+            match = _EOL.search(buffer, start)
+            if match is None:
+                break
+            # A lone CR at the end may be the first half of a CRLF split across reads.
+            if match.group() == "\r" and match.end() == len(buffer):
+                break
+            event = self._line(buffer[start : match.start()])
+            if event is not None:
+                events.append(event)
+            start = match.end()
+        self._buffer = buffer[start:]
+        return events
+
+    def _line(self, line: str) -> SSEEvent | None:
+        if not line:
+            if not self._data:
+                self._event = ""
+                return None
+            event = SSEEvent(self._event or "message", "\n".join(self._data))
+            self._data, self._event = [], ""
+            return event
+        if line.startswith(":"):
+            return None  # comment / keep-alive
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        return None  # id and retry are irrelevant for a one-shot completion
+
+
+# --- Errors from bodies and statuses ---------------------------------------------------------------
+
+
+def _error_message(payload: Any) -> str | None:
+    """The error text of a decoded body or chunk in any known vendor shape, or None if it is not one."""
+    if not isinstance(payload, dict):
+        return None
+    error = payload.get("error")
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("type") or error.get("code") or "error")
+    if isinstance(error, str) and error:
+        kind = payload.get("error_type")
+        return f"{error} ({kind})" if kind else error
+    if payload.get("object") == "error":
+        return str(payload.get("message") or "error")
+    code = payload.get("error_code")
+    if isinstance(code, int) and code != 0:
+        return str(payload.get("text") or f"error_code {code}")
+    return None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+async def _status_error(response: httpx.Response) -> InferenceError:
+    body = b""
+    with contextlib.suppress(httpx.HTTPError):
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_ERROR_BODY:
+                break
+    try:
+        detail = _error_message(json.loads(body)) or body[:200].decode("utf-8", "replace")
+    except ValueError:
+        detail = body[:200].decode("utf-8", "replace")
+    status = response.status_code
+    retry_after = _retry_after(response.headers.get("retry-after"))
+    if 300 <= status < 400:
+        return InferenceError("redirect", f"HTTP {status} redirect refused", retryable=False, status=status)
+    if status == 429:
+        # Out of credit is not going to fix itself in a few seconds.
+        quota = "quota" in detail.lower() or "credit" in detail.lower() or "billing" in detail.lower()
+        return InferenceError(
+            "rate_limited", detail, retryable=not quota, status=status, retry_after=retry_after
+        )
+    retryable = status in {408, 409, 425, 500, 502, 503, 504}
+    return InferenceError(
+        "http_status", f"HTTP {status}: {detail}", retryable=retryable, status=status, retry_after=retry_after
+    )
+
+
+# --- Client ---------------------------------------------------------------------------------------
+
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_client() -> httpx.AsyncClient:
+    """The client for the running event loop (an AsyncClient's connections belong to one loop)."""
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None or client.is_closed:
+        client = outbound.async_client(
+            limits=httpx.Limits(max_connections=4096, max_keepalive_connections=512)
+        )
+        _clients[loop] = client
+    return client
+
+
+async def close_shared_client() -> None:
+    client = _clients.pop(asyncio.get_running_loop(), None)
+    if client is not None:
+        await client.aclose()
+
+
+def _payload(
+    endpoint: Endpoint, messages: Sequence[dict[str, str]], params: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "model": endpoint.model_id,
+        "messages": list(messages),
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        **params,
+    }
+
+
+def _backoff(attempt: int, error: InferenceError, remaining: float) -> float:
+    wait = (
+        error.retry_after
+        if error.retry_after is not None
+        else 0.25 * 2 ** (attempt - 1) + random.random() * 0.1
+    )
+    return max(0.0, min(wait, MAX_RETRY_WAIT, remaining - 0.1))
+
+
+async def stream_chat(
+    endpoint: Endpoint,
+    messages: Sequence[dict[str, str]],
+    *,
+    params: dict[str, Any] | None = None,
+    timeouts: Timeouts = Timeouts(),
+    max_attempts: int = 3,
+    client: httpx.AsyncClient | None = None,
+) -> AsyncIterator[StreamItem]:
+    """Stream one chat completion: `Delta` items, then exactly one `Finish`, or an InferenceError."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeouts.total
+    emitted = False
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            async for item in _attempt(endpoint, messages, params or {}, timeouts, deadline, client):
+                if isinstance(item, Delta):
+                    emitted = True
+                yield item
+            return
+        except InferenceError as error:
+            remaining = deadline - loop.time()
+            if emitted or not error.retryable or attempt >= max_attempts or remaining <= 0.2:
+                raise
+            await asyncio.sleep(_backoff(attempt, error, remaining))
+
+
+async def _attempt(
+    endpoint: Endpoint,
+    messages: Sequence[dict[str, str]],
+    params: dict[str, Any],
+    timeouts: Timeouts,
+    deadline: float,
+    client: httpx.AsyncClient | None,
+) -> AsyncIterator[StreamItem]:
+    loop = asyncio.get_running_loop()
+    client = client or shared_client()
+    first_token_deadline = min(deadline, loop.time() + timeouts.first_token)
+    http_timeout = httpx.Timeout(
+        connect=timeouts.connect, read=None, write=timeouts.connect, pool=timeouts.connect
+    )
+    request = client.build_request(
+        "POST",
+        endpoint.url("chat/completions"),
+        json=_payload(endpoint, messages, params),
+        headers=endpoint.headers(),
+        timeout=http_timeout,
+    )
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            async with asyncio.timeout_at(first_token_deadline):
+                response = await client.send(request, stream=True)
+        except TimeoutError:
+            raise _deadline_error(first=True, total=first_token_deadline >= deadline) from None
+        except httpx.ConnectTimeout as exc:
+            raise InferenceError("timeout_connect", type(exc).__name__, retryable=True) from None
+        except httpx.TransportError as exc:
+            raise InferenceError("connect", type(exc).__name__, retryable=True) from None
+        stack.push_async_callback(response.aclose)
+        if response.status_code != 200:
+            raise await _status_error(response)
+        content_type = response.headers.get("content-type", "")
+        if "text/event-stream" not in content_type:
+            async for item in _non_streaming(response, first_token_deadline):
+                yield item
+            return
+        async for item in _events(response, timeouts, first_token_deadline, deadline):
+            yield item
+
+
+def _deadline_error(*, first: bool, total: bool) -> InferenceError:
+    if total:
+        return InferenceError("timeout_total", "the answer took longer than the total limit", retryable=False)
+    if first:
+        return InferenceError("timeout_first_token", "no first token in time", retryable=True)
+    return InferenceError("timeout_idle", "the stream went silent", retryable=False)
+
+
+async def _non_streaming(response: httpx.Response, deadline: float) -> AsyncIterator[StreamItem]:
+    try:
+        async with asyncio.timeout_at(deadline):
+            body = await response.aread()
+    except TimeoutError:
+        raise _deadline_error(first=True, total=False) from None
+    except httpx.TransportError as exc:
+        raise InferenceError("truncated", type(exc).__name__, retryable=True) from None
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        raise InferenceError("protocol", "neither an event stream nor JSON", retryable=False) from None
+    if (message := _error_message(payload)) is not None:
+        raise InferenceError("upstream_error", message, retryable=True)
+    choices = payload.get("choices") or []
+    if not choices or not isinstance(choices[0], dict):
+        raise InferenceError("protocol", "JSON without choices", retryable=False)
+    message_obj = choices[0].get("message") or {}
+    content = message_obj.get("content") or ""
+    reasoning = message_obj.get("reasoning") or message_obj.get("reasoning_content") or ""
+    if content or reasoning:
+        yield Delta(content=content, reasoning=reasoning)
+    yield Finish(choices[0].get("finish_reason") or "stop", payload.get("usage"))
+
+
+async def _events(
+    response: httpx.Response, timeouts: Timeouts, first_token_deadline: float, deadline: float
+) -> AsyncIterator[StreamItem]:
+    loop = asyncio.get_running_loop()
+    decoder = SSEDecoder()
+    chunks = response.aiter_raw()  # identity-encoded (see Endpoint.headers): no decoder layer per chunk
+    got_token = False
+    finish_reason: str | None = None
+    usage: dict[str, Any] | None = None
+    while True:
+        wait_until = min(deadline, loop.time() + timeouts.idle) if got_token else first_token_deadline
+        # The timeout wraps the read only, never a yield: a timeout around a yield would cancel the
+        # consumer's task instead of this read.
+        try:
+            async with asyncio.timeout_at(wait_until):
+                chunk = await anext(chunks)
+        except StopAsyncIteration:
+            break
+        except TimeoutError:
+            raise _deadline_error(first=not got_token, total=wait_until >= deadline) from None
+        except httpx.TransportError as exc:
+            raise InferenceError(
+                "truncated", f"connection lost ({type(exc).__name__})", retryable=True
+            ) from None
+        for event in decoder.feed(chunk):
+            if event.data == "[DONE]":
+                yield Finish(finish_reason or "stop", usage)
+                return
+            try:
+                payload = json.loads(event.data)
+            except ValueError:
+                raise InferenceError("protocol", "a chunk is not JSON", retryable=False) from None
+            message = _error_message(payload)
+            if event.event == "error" or message is not None:
+                raise InferenceError("upstream_error", message or event.data[:200], retryable=True)
+            if not isinstance(payload, dict):
+                raise InferenceError("protocol", "a chunk is not a JSON object", retryable=False)
+            if payload.get("usage"):
+                usage = payload["usage"]
+            for choice in payload.get("choices") or []:
+                if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                    continue
+                delta = choice.get("delta") or {}
+                content = delta.get("content") or ""
+                reasoning = delta.get("reasoning") or delta.get("reasoning_content") or ""
+                if content or reasoning:
+                    got_token = True
+                    yield Delta(content=content, reasoning=reasoning)
+                if choice.get("finish_reason"):
+                    finish_reason = choice["finish_reason"]
+    if finish_reason is None:
+        raise InferenceError(
+            "truncated", "the stream ended without [DONE] or a finish reason", retryable=True
+        )
+    yield Finish(finish_reason, usage)
+
+
+async def _call(
+    method: str,
+    endpoint: Endpoint,
+    path: str,
+    timeout: float,
+    client: httpx.AsyncClient | None,
+    **kwargs: Any,
+) -> httpx.Response:
+    """One short non-streaming request with the module's error mapping; a non-200 answer raises."""
+    client = client or shared_client()
+    try:
+        response = await client.request(
+            method, endpoint.url(path), headers=endpoint.headers(), timeout=httpx.Timeout(timeout), **kwargs
+        )
+    except httpx.TimeoutException:
+        raise InferenceError("timeout_total", f"{path} timed out", retryable=True) from None
+    except httpx.TransportError as exc:
+        raise InferenceError("connect", type(exc).__name__, retryable=True) from None
+    if response.status_code != 200:
+        raise await _status_error(response)
+    return response
+
+
+async def probe(endpoint: Endpoint, *, timeout: float = 5.0, client: httpx.AsyncClient | None = None) -> None:
+    """Is the endpoint up? GET /models must answer 200. Raises InferenceError otherwise."""
+    await _call("GET", endpoint, "models", timeout, client)
+
+
+async def moderate(
+    endpoint: Endpoint, text: str, *, timeout: float = 10.0, client: httpx.AsyncClient | None = None
+) -> list[str]:
+    """An OpenAI-compatible `/moderations` call: the flagged category names (empty when clean)."""
+    response = await _call(
+        "POST", endpoint, "moderations", timeout, client, json={"model": endpoint.model_id, "input": text}
+    )
+    try:
+        result = response.json()["results"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise InferenceError("protocol", "not a moderation response", retryable=False) from None
+    if not result.get("flagged"):
+        return []
+    return sorted(name for name, hit in (result.get("categories") or {}).items() if hit) or ["flagged"]

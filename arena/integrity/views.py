@@ -1,0 +1,75 @@
+"""Integrity in the open and for staff: the public methodology page, the flagged-voter review."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from arena.integrity import review
+from arena.models import LedgerHead, LedgerRoot, ModelEndpoint, Vote, VoterFlag
+from core import roles
+from core.audit import AuditLog
+
+
+@require_GET
+def methodology(request):
+    endpoints = list(ModelEndpoint.objects.filter(is_active=True).select_related("team"))
+    total_weight = sum(e.weight for e in endpoints if e.is_healthy) or 1.0
+    counts = dict(Vote.objects.values_list("inclusion").annotate(n=Count("id")).order_by())
+    context = {
+        "sampling": [
+            {"endpoint": e, "share": e.weight / total_weight if e.is_healthy else 0.0} for e in endpoints
+        ],
+        "inclusion": [(label, counts.get(code, 0)) for code, label in Vote.Inclusion.choices],
+        "total_votes": sum(counts.values()),
+        "bias": review.position_bias(),
+        "roots": LedgerRoot.objects.all()[:30],
+        "head": LedgerHead.objects.filter(pk=1).first(),
+        "settings": {
+            "min_votes": settings.LEADERBOARD_MIN_VOTES,
+            "rounds": settings.LEADERBOARD_BOOTSTRAP_ROUNDS,
+            "seed": settings.LEADERBOARD_SEED,
+            "min_seconds": settings.ARENA_MIN_SECONDS_TO_VOTE,
+            "battles_per_hour": settings.ARENA_BATTLES_PER_HOUR,
+            "votes_per_day": settings.ARENA_VOTES_PER_DAY,
+            "alpha": review.ALPHA,
+        },
+    }
+    return render(request, "arena/methodology.html", context)
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("exclude", "exclude"), ("clear", "clear")])
+    reason = forms.CharField(min_length=5, max_length=2000, strip=True)
+
+
+@login_required
+def staff_integrity(request):
+    roles.require(request.user, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
+    context = {
+        "flags": VoterFlag.objects.select_related("favoured__team", "reviewed_by")[:200],
+        "bias": review.position_bias(),
+        "excluded": Vote.objects.values("inclusion").annotate(n=Count("id")).order_by("inclusion"),
+        "audit": AuditLog.objects.select_related("actor")[:30],
+        "inclusion_labels": dict(Vote.Inclusion.choices),
+    }
+    return render(request, "arena/staff_integrity.html", context)
+
+
+@login_required
+@require_POST
+def staff_voter_decide(request, flag_id: int):
+    roles.require(request.user, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
+    flag = get_object_or_404(VoterFlag, pk=flag_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("조치와 사유(5자 이상)를 입력해 주세요. 아무것도 바뀌지 않았습니다."))
+        return redirect("staff:integrity")
+    decide = review.voter_exclude if form.cleaned_data["action"] == "exclude" else review.voter_clear
+    changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
+    return redirect("staff:integrity")

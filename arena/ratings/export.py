@@ -1,0 +1,173 @@
+"""The open vote dataset: every vote, valid or excluded, with redacted prompts and nothing identifying.
+
+Written as JSONL (one record per vote, nested) and CSV (flat), with a README holding the schema and
+the licence, and leaderboard.json holding the boards computed from exactly these votes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from arena.models import Vote
+from arena.ratings.snapshots import STYLE_FIELDS, VIEWS, snapshot_recompute
+from arena.safety.redaction import redact
+
+LICENCE = "공공누리 제1유형 (KOGL Type 1: attribution; commercial use and changes allowed)"
+CSV_FIELDS = [
+    "vote_id", "battle_id", "created_at", "voter", "choice", "inclusion", "panel", "raking_weight",
+    "model_a_id", "model_a", "team_a", "model_a_version",
+    "model_b_id", "model_b", "team_b", "model_b_version",
+    "pair_probability", "turn_count", "language", "seconds_after_last_token",
+    *[f"{name}_{side}" for name in STYLE_FIELDS for side in "ab"], "prompts",
+]  # fmt: skip
+
+
+def vote_records(up_to_vote: int) -> Iterator[dict]:
+    from arena.ratings.snapshots import _panel_voters, raking_weights
+
+    panel_voters = set(_panel_voters().values_list("voter", flat=True))
+    weights = raking_weights()
+    votes = (
+        Vote.objects.filter(pk__lte=up_to_vote)
+        .select_related("battle__model_a__team", "battle__model_b__team")
+        .prefetch_related("battle__turns")
+        .order_by("id")
+    )
+    for vote in votes.iterator(chunk_size=2000):
+        battle = vote.battle
+        yield {
+            "vote_id": vote.pk,
+            "battle_id": str(battle.pk),
+            "created_at": vote.created_at.isoformat(),
+            "voter": vote.voter,
+            "choice": vote.choice,
+            "inclusion": vote.inclusion,
+            "panel": vote.voter in panel_voters,
+            # The voter's weight towards the panel's margins (post-stratified view); None when the
+            # voter is on the panel or gave no optional profile. Profiles themselves are not exported.
+            "raking_weight": None if vote.voter in panel_voters else weights.get(vote.voter),
+            "model_a": _model(battle.model_a, battle.model_a_version),
+            "model_b": _model(battle.model_b, battle.model_b_version),
+            "pair_probability": battle.pair_probability,
+            "turn_count": battle.turn_count,
+            "language": battle.language,
+            "seconds_after_last_token": round(vote.seconds_after_last_token, 3),
+            "style": {f"{n}_{s}": getattr(battle, f"{n}_{s}") for n in STYLE_FIELDS for s in "ab"},
+            # Stored text was redacted on the way in; redacting again costs little and covers
+            # anything stored before a redaction rule was added.
+            "turns": [
+                {
+                    "prompt": redact(t.prompt).text,
+                    "response_a": redact(t.response_a).text,
+                    "response_b": redact(t.response_b).text,
+                }
+                for t in battle.turns.all()
+            ],  # fmt: skip
+        }
+
+
+def _model(endpoint, version: str) -> dict:
+    return {"id": endpoint.pk, "name": endpoint.name, "team": endpoint.team.name, "version": version}
+
+
+def _flat(record: dict) -> dict:
+    return {
+        **{
+            k: record[k]
+            for k in (
+                "vote_id",
+                "battle_id",
+                "created_at",
+                "voter",
+                "choice",
+                "inclusion",
+                "panel",
+                "raking_weight",
+            )
+        },
+        **{f"model_{s}_id": record[f"model_{s}"]["id"] for s in "ab"},
+        "model_a": record["model_a"]["name"],
+        "team_a": record["model_a"]["team"],
+        "model_a_version": record["model_a"]["version"],
+        "model_b": record["model_b"]["name"],
+        "team_b": record["model_b"]["team"],
+        "model_b_version": record["model_b"]["version"],
+        **{k: record[k] for k in ("pair_probability", "turn_count", "language", "seconds_after_last_token")},
+        **record["style"],
+        "prompts": json.dumps([t["prompt"] for t in record["turns"]], ensure_ascii=False),
+    }
+
+
+def export_votes(out: Path) -> dict[str, int]:
+    """Refit the boards, then write the votes they were fitted on. Returns counts per inclusion."""
+    out.mkdir(parents=True, exist_ok=True)
+    snapshots = snapshot_recompute()
+    up_to = snapshots[0].method["last_vote_id"]
+    counts: dict[str, int] = {}
+    with (
+        (out / "votes.jsonl").open("w", encoding="utf-8") as jsonl,
+        (out / "votes.csv").open("w", encoding="utf-8", newline="") as csv_file,
+    ):
+        writer = csv.DictWriter(csv_file, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        for record in vote_records(up_to):
+            jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+            writer.writerow(_flat(record))
+            counts[record["inclusion"]] = counts.get(record["inclusion"], 0) + 1
+    boards = {
+        s.view: {
+            "created_at": s.created_at.isoformat(),
+            "votes_counted": s.votes_counted,
+            "votes_excluded": s.votes_excluded,
+            "seed": s.seed,
+            "bootstrap_rounds": s.bootstrap_rounds,
+            "min_votes": s.min_votes,
+            "rows": s.rows,
+            "matrices": s.matrices,
+            "method": s.method,
+        }
+        for s in snapshots
+    }
+    (out / "leaderboard.json").write_text(json.dumps(boards, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "README.md").write_text(_readme(counts, up_to), encoding="utf-8")
+    return counts
+
+
+def _readme(counts: dict[str, int], up_to: int) -> str:
+    views = ", ".join(VIEWS)
+    lines = [
+        "# K-AI 공공평가 투표 자료 (public vote dataset)",
+        "",
+        f"Licence: {LICENCE}.",
+        f"Votes up to id {up_to}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ".",
+        "",
+        "Every vote is here, counted or not; `inclusion` says why a vote was left out of the ranking.",
+        "Prompts were redacted before they were stored (personal data replaced by typed placeholders).",
+        "`voter` is a keyed hash of a random per-browser token: it links one person's votes, nothing else.",
+        "",
+        "## Files",
+        "- votes.jsonl: one JSON object per vote (schema below).",
+        "- votes.csv: the same, flat; `prompts` is a JSON list of the battle's prompts.",
+        f"- leaderboard.json: the boards ({views}) fitted on exactly these votes.",
+        "",
+        "## Schema (votes.jsonl)",
+        "- vote_id (int), battle_id (uuid), created_at (ISO 8601, Asia/Seoul offset)",
+        "- voter (pseudonymous id), choice: a | b | tie | both_bad",
+        "- panel (true for verified citizen-panel members), raking_weight (open-public voters with the optional",
+        "  profile: their weight towards the panel's target margins; profiles themselves are not published)",
+        "- inclusion: valid | identity_leak | too_fast | anomalous_voter | rate_limited | duplicate_prompt |"
+        " deleted_by_citizen | staff_excluded",
+        "- model_a, model_b: {id, name, team, version} as shown on the left (A) and right (B)",
+        "- pair_probability: probability with which this unordered pair was drawn (for reweighting)",
+        "- turn_count, language (ko | other, of the first prompt), seconds_after_last_token",
+        "- style: characters, markdown headers, list items and bold spans per side, summed over turns",
+        "- turns: [{prompt, response_a, response_b}]",
+        "",
+        "## Rebuilding the leaderboard",
+        "`python manage.py leaderboard_from_export DIR` refits every view from votes.jsonl with the seed",
+        "and rounds in leaderboard.json and checks that the result is identical.",
+    ]
+    return "\n".join(lines) + "\n"

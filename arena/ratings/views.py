@@ -1,0 +1,83 @@
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
+from arena.ratings import charts
+from arena.ratings.snapshots import VIEWS, snapshot_latest
+
+
+def board_context(view: str) -> dict:
+    snapshot = snapshot_latest(view)
+    rows = snapshot.rows if snapshot else []
+    excluded = snapshot.votes_excluded if snapshot else {}
+    reasons = dict(Vote.Inclusion.choices)
+    return {
+        "view": view,
+        "view_label": LeaderboardSnapshot.View(view).label,
+        "views": [(v, LeaderboardSnapshot.View(v).label) for v in VIEWS],
+        "snapshot": snapshot,
+        "ranked": [r for r in rows if r["listed"]],
+        "unranked": [r for r in rows if not r["listed"]],
+        "chart": charts.interval_chart(rows),
+        "heat": charts.heat_cells(snapshot.matrices) if snapshot and rows else [],
+        "excluded": [(reasons.get(k, k), n) for k, n in sorted(excluded.items())],
+        "excluded_total": sum(excluded.values()),
+    }
+
+
+@require_GET
+def leaderboard(request):
+    view = request.GET.get("view", LeaderboardSnapshot.View.OVERALL)
+    if view not in VIEWS:
+        context = board_context(LeaderboardSnapshot.View.OVERALL) | {"error": _("알 수 없는 보기입니다.")}
+        return render(request, "arena/leaderboard.html", context, status=400)
+    context = board_context(view)
+    template = "arena/partials/leaderboard_board.html" if request.htmx else "arena/leaderboard.html"
+    return render(request, template, context)
+
+
+@require_GET
+def model_page(request, endpoint_id: int):
+    """One model in public: its team, its standing in each leaderboard view, and the published
+    public-sector use cases that run on it (from the AX catalogue)."""
+    from ax_catalog.selectors import usecases_using  # the catalogue builds on the arena, not back
+
+    endpoint = get_object_or_404(ModelEndpoint.objects.select_related("team"), pk=endpoint_id)
+    standings = []
+    for view in VIEWS:
+        snapshot = snapshot_latest(view)
+        row = next((r for r in (snapshot.rows if snapshot else []) if r["endpoint_id"] == endpoint.pk), None)
+        if row:
+            standings.append({"label": LeaderboardSnapshot.View(view).label, "view": view, "row": row})
+    return render(
+        request,
+        "arena/model.html",
+        {"endpoint": endpoint, "standings": standings, "cases": usecases_using(endpoint)},
+    )
+
+
+COMPARED = (
+    LeaderboardSnapshot.View.PANEL,
+    LeaderboardSnapshot.View.PUBLIC,
+    LeaderboardSnapshot.View.PUBLIC_RAKED,
+)
+
+
+@require_GET
+def compare(request):
+    """The verified panel, the open public and the reweighted public side by side, model by model."""
+    snapshots = {view: snapshot_latest(view) for view in COMPARED}
+    models: dict[int, dict] = {}
+    for view, snapshot in snapshots.items():
+        for row in snapshot.rows if snapshot else []:
+            entry = models.setdefault(
+                row["endpoint_id"], {"model": row["model"], "team": row["team"], "cells": {}}
+            )
+            entry["cells"][view] = row
+    rows = [
+        {**entry, "cells": [entry["cells"].get(view) for view in COMPARED]}
+        for entry in sorted(models.values(), key=lambda e: -max(r["rating"] for r in e["cells"].values()))
+    ]
+    columns = [(LeaderboardSnapshot.View(v).label, snapshots[v]) for v in COMPARED]
+    return render(request, "arena/leaderboard_compare.html", {"rows": rows, "columns": columns})

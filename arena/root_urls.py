@@ -1,0 +1,12 @@
+"""Arena pages mounted at the site root: the leaderboard (ratings) and the methodology (integrity)."""
+
+from django.urls import path
+
+from arena.integrity import views as integrity_views
+from arena.ratings import views as leaderboard_views
+
+urlpatterns = [
+    path("leaderboard/", leaderboard_views.leaderboard, name="leaderboard"),
+    path("leaderboard/compare/", leaderboard_views.compare, name="leaderboard_compare"),
+    path("methodology/", integrity_views.methodology, name="methodology"),
+]
