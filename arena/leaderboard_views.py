@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from arena import charts, integrity
+from arena import charts, integrity, panel
 from arena.leaderboard import VIEWS, snapshot_latest
-from arena.models import LeaderboardSnapshot, LedgerHead, LedgerRoot, ModelEndpoint, Vote
+from arena.models import LeaderboardSnapshot, LedgerHead, LedgerRoot, ModelEndpoint, PanelMember, Vote
 
 
 def board_context(view: str) -> dict:
@@ -25,7 +25,23 @@ def board_context(view: str) -> dict:
         "heat": charts.heat_cells(snapshot.matrices) if snapshot and rows else [],
         "excluded": [(reasons.get(k, k), n) for k, n in sorted(excluded.items())],
         "excluded_total": sum(excluded.values()),
+        "panel_cells": _panel_cells() if view == LeaderboardSnapshot.View.PANEL else None,
     }
+
+
+def _panel_cells() -> list:
+    """Who the panel board speaks for: each quota cell's target and how far enrolment has come. Counts
+    only; the support members asked for stays on the staff page (in a small cell it could identify)."""
+    campaign = panel.active_campaign()
+    if campaign is None:
+        return []
+    labels = {
+        "gender": dict(PanelMember.Gender.choices),
+        "region": dict(PanelMember.Region.choices),
+        "age_band": dict(PanelMember.AgeBand.choices),
+        "proficiency": dict(PanelMember.Proficiency.choices),
+    }
+    return panel.cell_progress(campaign, labels)
 
 
 @require_GET

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from arena import limits, sampling
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
 from arena.ledger import ledger_append
-from arena.models import Battle, ModelEndpoint, Team, Turn, Vote, VoterProfile
+from arena.models import Battle, ModelEndpoint, Team, Turn, Vote, VoteReason, VoterProfile
+from arena.reasons import ReasonInput
 from arena.text_features import answer_style, prompt_language
 
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
@@ -155,8 +156,11 @@ def _side_fields(side: SideResult) -> dict[str, object]:
     }
 
 
-def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
+def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | None = None) -> Vote:
     """Record the one vote of a battle, atomically, and close the battle.
+
+    `reason` (already cleaned by arena.reasons.reason_clean) is stored beside the vote in the same
+    transaction: required of panel members by arena.panel, optional for anyone.
 
     A second vote on the same battle (double click, replay, another tab) returns the stored vote
     unchanged rather than failing, so the citizen still sees the reveal. Raises BattleNotVotable when
@@ -190,6 +194,8 @@ def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
             seconds_after_last_token=seconds,
         )
         ledger_append(vote=vote)
+        if reason is not None:
+            VoteReason.objects.create(vote=vote, criteria=list(reason.criteria), text=reason.text)
         battle.status = Battle.Status.VOTED
         battle.save(update_fields=["status"])
         leaderboard_refresh_soon()

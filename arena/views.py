@@ -5,12 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from arena import selectors, services
+from arena import panel, selectors, services
 from arena.consent import consent_give, consent_withdraw, session_voter
 from arena.errors import BattleNotVotable
 from arena.forms import VoteForm
 from arena.limits import LimitExceeded
 from arena.models import VoterProfile
+from arena.reasons import CRITERIA, ReasonInvalid, reason_clean
 
 
 @require_GET
@@ -24,6 +25,9 @@ def battle(request):
             "max_turns": settings.ARENA_MAX_TURNS,
             "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
             "arena_messages": _arena_messages(),
+            # A panel member's session shows the fixed criteria and asks for a reason with the vote.
+            "panel_member": panel.panel_member_for(session_voter(request.session)),
+            "criteria": list(CRITERIA.items()),
         },
     )
 
@@ -74,8 +78,23 @@ def vote(request):
     if not form.is_valid() or voter is None:
         return render(request, "arena/partials/vote_error.html", {"message": None}, status=400)
     battle_id = form.cleaned_data["battle_id"]
+    member = panel.panel_member_for(voter)
     try:
-        services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+        if member is None:
+            services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+        else:
+            reason = reason_clean(
+                criteria=request.POST.getlist("criteria"), text=request.POST.get("reason", "")
+            )
+            panel.panel_vote_record(
+                member=member, battle_id=battle_id, choice=form.cleaned_data["choice"], reason=reason
+            )
+    except ReasonInvalid as error:
+        # The form stays as it is; only the message beside the reason changes.
+        response = render(request, "arena/partials/reason_error.html", {"message": error.message}, status=422)
+        response["HX-Retarget"] = "#vote-reason-error"
+        response["HX-Reswap"] = "innerHTML"
+        return response
     except LimitExceeded as error:
         response = render(request, "arena/partials/vote_error.html", {"message": error.message}, status=429)
         response["Retry-After"] = str(error.retry_after)

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("포털")
 
     def ready(self) -> None:
-        from portal import checks  # noqa: F401  (registers the production-safety checks)
+        from portal import checks, oidc  # noqa: F401  (register the production-safety checks)

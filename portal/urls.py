@@ -3,14 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from portal import views
+from portal import staff_panel_views, views
 
 staff_patterns = (
     [
         path("", views.staff_home, name="home"),
         path("moderation/", views.staff_moderation, name="moderation"),
         path("integrity/", views.staff_integrity, name="integrity"),
-        path("panel/", views.staff_panel, name="panel"),
+        path("panel/", staff_panel_views.staff_panel, name="panel"),
+        path("panel/invitations/", staff_panel_views.staff_panel_invitations, name="panel_invitations"),
+        path("open-data/", staff_panel_views.staff_open_data, name="open_data"),
+        path("open-data/<int:report_id>/", staff_panel_views.staff_open_data_decide, name="open_data_decide"),
         path("integrity/voters/<int:flag_id>/", views.staff_voter_decide, name="voter_decide"),
     ],
     "staff",

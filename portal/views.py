@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from arena import integrity, panel
-from arena.models import ModerationCount, PanelMember, Vote, VoterFlag
+from arena import integrity
+from arena.models import ModerationCount, Vote, VoterFlag
 from portal import roles
 from portal.health import health_report
 from portal.models import AuditLog
@@ -98,22 +98,3 @@ def staff_voter_decide(request, flag_id: int):
     changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
     return redirect("staff:integrity")
-
-
-@login_required
-def staff_panel(request):
-    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
-    campaign = panel.active_campaign()
-    rows = panel.quota_progress(campaign) if campaign else []
-    labels = {
-        "gender": dict(PanelMember.Gender.choices),
-        "region": dict(PanelMember.Region.choices),
-        "age_band": dict(PanelMember.AgeBand.choices),
-        "proficiency": dict(PanelMember.Proficiency.choices),
-    }
-    for row in rows:
-        row["label"] = labels.get(row["dimension"], {}).get(row["category"], row["category"])
-    members = campaign.members.count() if campaign else 0
-    return render(
-        request, "portal/staff_panel.html", {"campaign": campaign, "rows": rows, "members": members}
-    )
