@@ -381,21 +381,10 @@ def cell_progress(campaign: Campaign, labels: Mapping[str, Mapping[str, str]] | 
     return rows
 
 
-def quota_progress(campaign: Campaign) -> list[dict]:
-    rows = []
-    for dimension, shares in campaign.margins.items():
-        for category in shares:
-            rows.append(
-                {
-                    "dimension": dimension,
-                    "category": category,
-                    "filled": PanelMember.objects.filter(
-                        campaign=campaign, cell__isnull=True, **{dimension: category}
-                    ).count(),
-                    "seats": campaign.seats_for(dimension, category),
-                }
-            )
-    return rows
+def member_access_erase(*, voter: str) -> int:
+    """Forget what a member declared about their access needs (sensitive data): on their request, with
+    their other data. The seat itself stays, so one person still cannot enrol twice."""
+    return PanelMember.objects.filter(voter=voter).update(access_conditions=[], access_supports=[])
 
 
 def member_contribution(member: PanelMember) -> dict:

@@ -131,6 +131,7 @@ def my_data_delete(request):
     voter = session_voter(request.session)
     if voter is not None:
         result = services.citizen_data_delete(voter=voter)
+        panel.member_access_erase(voter=voter)
         messages.success(
             request,
             _("대화 %(turns)d건을 삭제하고 투표 %(votes)d건을 순위 집계에서 뺐습니다.") % result,

@@ -318,3 +318,11 @@ def test_a_member_sees_their_own_contribution(client, panel_voter):
     assert 'data-testid="panel-criteria"' in html and "이해하기 쉬움" in html
     other = client.__class__()
     assert other.get("/arena/panel/me/")["Location"] == "/arena/panel/"
+
+
+def test_deleting_my_data_erases_the_access_needs_i_declared(client):
+    enrol(client, "z", access_conditions=["blind"], access_supports=["screen_reader"], access_consent="on")
+    assert PanelMember.objects.get().access_conditions == ["blind"]
+    client.post("/arena/my-data/delete/")
+    member = PanelMember.objects.get()
+    assert member.access_conditions == [] and member.access_supports == []
