@@ -171,7 +171,8 @@ def invitations_create(
 
 def _invitation_take(campaign: Campaign, code: str) -> PanelInvitation:
     invitation = (
-        PanelInvitation.objects.select_for_update()
+        # Lock the invitation row only: PostgreSQL cannot lock the nullable side of the join to its cell.
+        PanelInvitation.objects.select_for_update(of=("self",))
         .select_related("cell")
         .filter(campaign=campaign, code_hash=invitation_hash(code))
         .first()

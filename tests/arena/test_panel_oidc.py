@@ -148,6 +148,7 @@ def test_a_claim_of_the_wrong_type_is_refused_not_coerced(client, oidc_provider,
 
 def test_a_callback_without_state_or_with_another_state_is_refused(client, oidc_provider, caplog):
     callback = approve_at_provider(leave_for_provider(client))
+    redeemed_before = oidc_provider.token_requests()
     with caplog.at_level(logging.WARNING, logger="portal.oidc"):
         missing = come_back(client, callback, state=None)
     assert missing.status_code == 400 and "맞지 않아" in missing.content.decode()
@@ -158,7 +159,9 @@ def test_a_callback_without_state_or_with_another_state_is_refused(client, oidc_
     wrong = come_back(other, approve_at_provider(leave_for_provider(other)), state="forged-state-value")
     assert wrong.status_code == 400
     assert PanelMember.objects.count() == 0
-    assert oidc_provider.token_requests() == 0 or "reason=state_mismatch" in caplog.text
+    assert "reason=state_mismatch" in caplog.text and "reason=no_pending_request" in caplog.text
+    # Refused before the code was ever redeemed: the provider saw no token request.
+    assert oidc_provider.token_requests() == redeemed_before
 
 
 def test_a_callback_replayed_in_another_browser_finds_no_request(client, oidc_provider):
