@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from arena.models import Battle, Campaign, ModelEndpoint, ModerationCount, ModerationRule, Team, Turn, Vote
+from arena.models import (
+    Battle,
+    Campaign,
+    ModelEndpoint,
+    ModerationCount,
+    ModerationRule,
+    PanelCell,
+    Team,
+    Turn,
+    Vote,
+)
 
 
 class ModelEndpointInline(admin.TabularInline):
@@ -70,7 +80,14 @@ class ModerationCountAdmin(admin.ModelAdmin):
         return False
 
 
+class PanelCellInline(admin.TabularInline):
+    model = PanelCell
+    extra = 0
+    fields = ["key", "name", "seats", "for_access_needs", "order", "description"]
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "seats", "is_active", "created_at"]
     exclude = ["salt"]
+    inlines = [PanelCellInline]

@@ -393,6 +393,12 @@ def _default_margins() -> dict:
     return {dim: dict(shares) for dim, shares in DEFAULT_MARGINS.items()}
 
 
+class CampaignQuerySet(models.QuerySet):
+    def active(self) -> "Campaign | None":
+        """The campaign whose panel counts now: the newest one switched on."""
+        return self.filter(is_active=True).order_by("-created_at").first()
+
+
 class Campaign(models.Model):
     """An evaluation campaign with a verified citizen panel (국민평가단) and its quota margins."""
 
@@ -403,7 +409,11 @@ class Campaign(models.Model):
     # Keys the per-person hash: the same person in two campaigns cannot be linked.
     salt = models.CharField(max_length=64, default=_campaign_salt, editable=False)
     is_active = models.BooleanField(_("진행 중"), default=True)
+    # Shown to members who asked for help (a phone line or office of the panel's operator).
+    support_contact = models.CharField(_("지원 문의처"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -459,6 +469,22 @@ class PanelMember(Demographics):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="members")
     person_hash = models.CharField(max_length=64)
     voter = models.CharField(max_length=64, db_index=True)
+    # None: the general panel, enrolled against the campaign's margins.
+    cell = models.ForeignKey(
+        "PanelCell",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("모집 칸"),
+    )
+    invitation = models.ForeignKey(
+        "PanelInvitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    # Self-declared and optional, with its own consent (disability is sensitive data, PIPA 제23조):
+    # what makes digital services hard for the member, and the support they asked for.
+    access_conditions = models.JSONField(_("디지털 이용 어려움"), default=list, blank=True)
+    access_supports = models.JSONField(_("필요한 지원"), default=list, blank=True)
     enrolled_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -480,3 +506,130 @@ class VoterProfile(Demographics):
 
     def __str__(self) -> str:
         return self.voter[:12]
+
+
+class PanelCell(models.Model):
+    """Seats reserved for a group beside the general panel's margins, such as digitally vulnerable
+    citizens (the MOIS 국민평가단 of 2025: 22 of 322). Members here are not subject to the margins, so a
+    full age band can never squeeze them out; the margins describe the general panel."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="cells")
+    key = models.SlugField(max_length=40)
+    name = models.CharField(_("이름"), max_length=100)
+    seats = models.PositiveIntegerField(_("좌석 수"))
+    description = models.TextField(_("설명"), blank=True)
+    # Citizens who declare a digital-access condition may take these seats without an invitation.
+    for_access_needs = models.BooleanField(_("디지털 취약계층 좌석"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "order", "key"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "key"], name="panelcell_unique_key")]
+        verbose_name = _("국민평가단 모집 칸")
+        verbose_name_plural = _("국민평가단 모집 칸")
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.name}"
+
+
+class PanelInvitation(models.Model):
+    """An invitation code for one cell (or the general panel). Only a hash of the code is kept: it is
+    shown once when staff create it and handed to the invitee (or the partner organisation)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    cell = models.ForeignKey(
+        PanelCell, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(_("배포처"), max_length=200, blank=True)
+    max_uses = models.PositiveIntegerField(_("사용 가능 횟수"), default=1)
+    uses = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(_("만료"), null=True, blank=True)
+    created_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uses__lte=models.F("max_uses")), name="invitation_uses_bounded"
+            )
+        ]
+        verbose_name = _("국민평가단 초대 코드")
+        verbose_name_plural = _("국민평가단 초대 코드")
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.label or self.code_hash[:8]}"
+
+
+class VoteReason(models.Model):
+    """Why a citizen voted as they did: the criteria that decided it and a written reason (redacted).
+    Required of panel members; a row beside the vote rather than columns on it, so any vote can carry one."""
+
+    vote = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="reason")
+    criteria = models.JSONField(_("판단 기준"), default=list)
+    text = models.TextField(_("이유 (개인정보 가림)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("투표 이유")
+        verbose_name_plural = _("투표 이유")
+
+    def __str__(self) -> str:
+        return f"{self.vote_id}: {self.text[:30]}"
+
+
+class PanelExpertCheck(models.Model):
+    """A panel battle sent to the experts' blind review queue, for the panel-expert agreement check."""
+
+    battle = models.OneToOneField(Battle, on_delete=models.CASCADE, related_name="panel_check")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="expert_checks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return str(self.battle_id)
+
+
+class DataReport(models.Model):
+    """A report of sensitive data found in a published export, and what staff did about it. The
+    reporter's e-mail, when given, is kept only until they have been told the outcome."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("접수")
+        REDACTED = "redacted", _("가림 처리")
+        REJECTED = "rejected", _("해당 없음")
+
+    class File(models.TextChoices):
+        VOTES_JSONL = "votes.jsonl", "votes.jsonl"
+        VOTES_CSV = "votes.csv", "votes.csv"
+        RANKING_CSV = "ranking.csv", _("순위 CSV")
+        OTHER = "other", _("그 밖의 파일")
+
+    receipt = models.CharField(max_length=16, unique=True)
+    status_key_hash = models.CharField(max_length=64)
+    file = models.CharField(_("파일"), max_length=20, choices=File.choices)
+    row = models.CharField(_("행 (vote_id 또는 battle_id)"), max_length=80)
+    vote = models.ForeignKey(
+        Vote, null=True, blank=True, on_delete=models.SET_NULL, related_name="data_reports"
+    )
+    what = models.TextField(_("신고 내용 (개인정보 가림)"))
+    contact_email = models.EmailField(_("결과를 받을 전자우편"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    decision_note = models.TextField(_("처리 결과"), blank=True)
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        verbose_name = _("공개 자료 신고")
+        verbose_name_plural = _("공개 자료 신고")
+
+    def __str__(self) -> str:
+        return self.receipt

@@ -3,12 +3,16 @@
 from django.urls import path
 
 from arena.integrity import views as integrity_views
-from arena.panel import views as panel_views
+from arena.panel import staff_views as panel_staff_views
+from arena.ratings import open_data_views
 from arena.safety import views as safety_views
 
 urlpatterns = [
     path("moderation/", safety_views.staff_moderation, name="moderation"),
     path("integrity/", integrity_views.staff_integrity, name="integrity"),
     path("integrity/voters/<int:flag_id>/", integrity_views.staff_voter_decide, name="voter_decide"),
-    path("panel/", panel_views.staff_panel, name="panel"),
+    path("panel/", panel_staff_views.staff_panel, name="panel"),
+    path("panel/invitations/", panel_staff_views.staff_panel_invitations, name="panel_invitations"),
+    path("open-data/", open_data_views.staff_open_data, name="open_data"),
+    path("open-data/<int:report_id>/", open_data_views.staff_open_data_decide, name="open_data_decide"),
 ]

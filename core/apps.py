@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("공통")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core import oidc  # noqa: F401  (registers the identity-provider configuration checks)

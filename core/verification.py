@@ -4,16 +4,22 @@ A provider confirms a person and returns a stable per-person identifier and the 
 designated verification agencies' mobile window, PASS and 간편인증 return as CI/DI and 생년월일). The
 portal never stores the identifier: the panel keeps only a salted hash per campaign.
 
-Only the development provider ships here: it accepts any test identifier a developer types, is
-marked as such on every page it shows, and a system check refuses it in production
-(ARENA_VERIFICATION_PROVIDER must name a real provider class when DEBUG is off).
+Two kinds of provider sit behind ARENA_VERIFICATION_PROVIDER:
+- a form provider (`form_class` + `verify(form)`): only the development provider, which accepts any test
+  identifier a developer types, is marked as such on every page it shows, and is refused in production
+  by a system check;
+- a redirect provider (`redirect = True`): `core.oidc.OIDCVerification`, one or more OpenID Connect
+  identity providers the citizen is sent to and comes back from (portal/oidc.py).
+Either way the panel receives a VerifiedPerson, or a VerificationFailed whose message tells the citizen
+what happened.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django import forms
@@ -27,15 +33,31 @@ from django.utils.translation import gettext_lazy as _
 class VerifiedPerson:
     stable_id: str  # the provider's per-person identifier (never stored)
     birth_date: dt.date
+    # Quota answers the provider itself verified (gender, region): not asked again, not editable.
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+class VerificationFailed(Exception):
+    """Verification did not establish a person. `message` is for the citizen, `code` for the log."""
+
+    def __init__(self, code: str, message: str, *, status: int = 400) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+        self.status = status
 
 
 class VerificationProvider(Protocol):
     name: str
     is_development: bool
+    redirect: bool
+
+
+class FormProvider(VerificationProvider, Protocol):
     form_class: type[forms.Form]
 
     def verify(self, form: forms.Form) -> VerifiedPerson:
-        """Turn a valid form (or the provider's callback data) into a verified person."""
+        """Turn a valid form into a verified person."""
 
 
 class DevelopmentForm(forms.Form):
@@ -58,6 +80,7 @@ class DevelopmentProvider:
 
     name = "development"
     is_development = True
+    redirect = False
     form_class = DevelopmentForm
 
     def verify(self, form: forms.Form) -> VerifiedPerson:

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arena.models import Battle, Turn
+from arena.models import Battle, PanelExpertCheck, Turn, Vote
 from core import roles
 from evaluation.models import RUBRIC, ExpertScore, ReviewAssignment, RoundTeam
 
@@ -19,15 +19,20 @@ QUEUE_SIZE = 5
 
 
 def reviewable_battles():
-    """Battles whose every turn has both answers and no error, between two models entered in a round."""
+    """Battles whose every turn has both answers and no error, between two models entered in a round,
+    or routed from the citizen panel for expert re-check (arena.panel.services.expert_check_route)."""
     models = RoundTeam.objects.values("endpoint_id")
     failed_turn = Turn.objects.filter(battle=OuterRef("pk")).filter(
         ~Q(error_a="") | ~Q(error_b="") | Q(response_a="") | Q(response_b="")
     )
     return (
-        Battle.objects.filter(model_a_id__in=models, model_b_id__in=models, turn_count__gt=0)
+        Battle.objects.filter(
+            Q(model_a_id__in=models, model_b_id__in=models) | Q(panel_check__isnull=False), turn_count__gt=0
+        )
         .exclude(status=Battle.Status.FAILED)
         .exclude(Exists(failed_turn))
+        # Deleted at the citizen's request: the conversation is gone, nothing is left to review.
+        .exclude(vote__inclusion=Vote.Inclusion.DELETED_BY_CITIZEN)
     )
 
 
@@ -43,9 +48,13 @@ def review_queue_fill(*, expert, size: int = QUEUE_SIZE) -> list[ReviewAssignmen
             candidates = (
                 reviewable_battles()
                 .exclude(expert_assignments__expert=expert)
-                .annotate(n=Count("expert_assignments"))
+                .annotate(
+                    n=Count("expert_assignments"),
+                    routed=Exists(PanelExpertCheck.objects.filter(battle=OuterRef("pk"))),
+                )
                 .filter(n__lt=REVIEWERS_PER_BATTLE)
-                .order_by("-n", "created_at")[:wanted]
+                # Panel battles routed for re-check first: that is the 10% the panel protocol promises.
+                .order_by("-routed", "-n", "created_at")[:wanted]
             )
             ReviewAssignment.objects.bulk_create(
                 [ReviewAssignment(expert=expert, battle=b) for b in candidates], ignore_conflicts=True

@@ -15,5 +15,6 @@ urlpatterns = [
     path("rounds/<slug:slug>/scorecard.csv", views.export_csv, name="export_csv"),
     path("rounds/<slug:slug>/report/", views.report, name="report"),
     path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/panel-agreement/", views.panel_agreement, name="panel_agreement"),
     path("reviews/<int:assignment_id>/", views.review, name="review"),
 ]

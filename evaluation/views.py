@@ -14,10 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from arena.models import Campaign
 from core import roles
 from evaluation import evidence, reviews, selectors, services
 from evaluation.labels import PUBLISHABLE_EXTRA
 from evaluation.models import RUBRIC, ReviewAssignment, Round, RoundTeam
+from evaluation.panel_agreement import panel_expert_agreement
 from evaluation.publication import public_view
 from evaluation.serialize import scorecard_dict
 
@@ -220,6 +222,20 @@ def review_queue(request):
     roles.require(request.user, roles.EXPERT)
     assignments = reviews.review_queue_fill(expert=request.user)
     return render(request, "evaluation/review_queue.html", {"assignments": assignments})
+
+
+@login_required
+@require_GET
+def panel_agreement(request):
+    """How far the verified panel and the experts agree, model by model (a fragment of the arena's
+    staff panel page, and a page of its own without JavaScript)."""
+    roles.require(request.user, *REVIEWERS)
+    campaign = Campaign.objects.active()
+    context = {"agreement": panel_expert_agreement(campaign) if campaign else None}
+    template = (
+        "evaluation/partials/panel_agreement.html" if request.htmx else "evaluation/panel_agreement.html"
+    )
+    return render(request, template, context)
 
 
 @login_required

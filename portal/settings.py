@@ -270,6 +270,14 @@ ARENA_RETENTION_DAYS = env_int("ARENA_RETENTION_DAYS", 365)
 ARENA_MODERATION_URL = os.environ.get("ARENA_MODERATION_URL", "")
 ARENA_MODERATION_MODEL = os.environ.get("ARENA_MODERATION_MODEL", "omni-moderation-latest")
 ARENA_MODERATION_KEY_ENV = os.environ.get("ARENA_MODERATION_KEY_ENV", "")
+# --- Citizen panel (국민평가단): identity providers and protocol ------------------------------------
+# OpenID Connect identity providers for 본인확인, a JSON list of objects (portal/oidc.py documents
+# every key; the client secret is read from the environment variable each one names, never from here).
+# Used when ARENA_VERIFICATION_PROVIDER is "core.oidc.OIDCVerification".
+ARENA_OIDC_PROVIDERS = os.environ.get("ARENA_OIDC_PROVIDERS", "[]")
+ARENA_OIDC_TIMEOUT = float(os.environ.get("ARENA_OIDC_TIMEOUT", "10"))
+# Share of panel battles re-checked by experts through the blind review queue (MOIS panel: 10%).
+PANEL_EXPERT_CHECK_SHARE = float(os.environ.get("PANEL_EXPERT_CHECK_SHARE", "0.1"))
 # Where `make run` serves the built-in demo models; seed_demo registers them at this address.
 DEMO_MODELS_URL = os.environ.get("DEMO_MODELS_URL", "http://127.0.0.1:8001")
 

@@ -65,6 +65,7 @@ SEEDING_MIGRATIONS = [
     ("arena.migrations.0004_seed_moderation_rules", "seed"),
     ("arena.migrations.0006_ledger_head", "create_head"),
     ("arena.migrations.0009_default_campaign", "create"),
+    ("arena.migrations.0012_seed_access_needs_cell", "create"),
     ("evaluation.migrations.0002_preload_stage_1", "create"),
 ]
 
@@ -79,3 +80,95 @@ def seed_data(transactional_db):
 
     for module, function in SEEDING_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+class OIDCProviderProcess:
+    """tests/oidc_provider.py in its own process on a free local port; `behave` sets how it answers."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parents[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.oidc_provider"], cwd=root, stdout=subprocess.PIPE, text=True
+        )
+        self.issuer = self.process.stdout.readline().strip()
+        if not self.issuer.startswith("http://127.0.0.1:"):
+            self.stop()
+            raise RuntimeError("the test identity provider did not start")
+
+    def behave(self, mode: str = "good", **claims) -> None:
+        import httpx
+
+        httpx.post(
+            self.issuer + "/_control", json={"mode": mode, "claims": claims}, timeout=5
+        ).raise_for_status()
+
+    def token_requests(self) -> int:
+        import httpx
+
+        return httpx.get(self.issuer + "/_state", timeout=5).json()["token_requests"]
+
+    def settings_entry(self, name: str = "testid") -> dict:
+        from tests.oidc_provider import CLIENT_ID
+
+        return {
+            "name": name,
+            "label": "시험 본인확인",
+            "issuer": self.issuer,
+            "client_id": CLIENT_ID,
+            "client_secret_env": "TEST_OIDC_CLIENT_SECRET",
+            "scopes": ["openid", "birthdate", "gender", "address"],
+            "claims": {
+                "person": "ci",
+                "birthdate": "birthdate",
+                "gender": "gender",
+                "region": "address.region",
+            },
+            "identifier_scope": "national",
+        }
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_process():
+    provider = OIDCProviderProcess()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oidc_provider(oidc_provider_process, settings, monkeypatch):
+    """The portal configured to verify identity through the local OpenID Connect provider, which
+    answers correctly for a 40-year-old woman from Seoul until a test says otherwise."""
+    from tests.oidc_provider import CLIENT_SECRET
+
+    monkeypatch.setenv("TEST_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+    settings.ARENA_VERIFICATION_PROVIDER = "core.oidc.OIDCVerification"
+    settings.ARENA_OIDC_PROVIDERS = [oidc_provider_process.settings_entry()]
+    oidc_provider_process.behave("good", **_person_claims())
+    return oidc_provider_process
+
+
+@pytest.fixture
+def person_claims():
+    """Build the claims the test provider sends: a 40-year-old woman from Seoul, with overrides."""
+    return _person_claims
+
+
+def _person_claims(**overrides) -> dict:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    claims = {
+        "ci": "CI-sample-0001-do-not-store",
+        "birthdate": today.replace(year=today.year - 40).isoformat(),
+        "gender": "female",
+        "address": {"region": "서울특별시"},
+    }
+    return claims | overrides

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arena.battles import sampling
+from arena.battles.reasons import ReasonInput
 from arena.battles.text_features import answer_style, prompt_language
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
 from arena.integrity.ledger import ledger_append
-from arena.models import Battle, ModelEndpoint, Turn, Vote, VoterProfile
+from arena.models import Battle, ModelEndpoint, Turn, Vote, VoteReason, VoterProfile
 from arena.safety import limits
 
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
@@ -114,8 +115,11 @@ def _side_fields(side: SideResult) -> dict[str, object]:
     }
 
 
-def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
+def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | None = None) -> Vote:
     """Record the one vote of a battle, atomically, and close the battle.
+
+    `reason` (already cleaned by arena.battles.reasons.reason_clean) is stored beside the vote in the same
+    transaction: required of panel members by arena.panel.services, optional for anyone.
 
     A second vote on the same battle (double click, replay, another tab) returns the stored vote
     unchanged rather than failing, so the citizen still sees the reveal. Raises BattleNotVotable when
@@ -149,6 +153,8 @@ def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
             seconds_after_last_token=seconds,
         )
         ledger_append(vote=vote)
+        if reason is not None:
+            VoteReason.objects.create(vote=vote, criteria=list(reason.criteria), text=reason.text)
         battle.status = Battle.Status.VOTED
         battle.save(update_fields=["status"])
         leaderboard_refresh_soon()

@@ -8,8 +8,10 @@ from django.views.decorators.http import require_GET, require_POST
 from arena.battles import selectors, services
 from arena.battles.consent import consent_give, consent_withdraw, session_voter
 from arena.battles.forms import VoteForm
+from arena.battles.reasons import CRITERIA, ReasonInvalid, reason_clean
 from arena.errors import BattleNotVotable
 from arena.models import VoterProfile
+from arena.panel import services as panel
 from arena.safety.limits import LimitExceeded
 
 
@@ -24,6 +26,9 @@ def battle(request):
             "max_turns": settings.ARENA_MAX_TURNS,
             "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
             "arena_messages": _arena_messages(),
+            # A panel member's session shows the fixed criteria and asks for a reason with the vote.
+            "panel_member": panel.panel_member_for(session_voter(request.session)),
+            "criteria": list(CRITERIA.items()),
         },
     )
 
@@ -74,8 +79,23 @@ def vote(request):
     if not form.is_valid() or voter is None:
         return render(request, "arena/partials/vote_error.html", {"message": None}, status=400)
     battle_id = form.cleaned_data["battle_id"]
+    member = panel.panel_member_for(voter)
     try:
-        services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+        if member is None:
+            services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+        else:
+            reason = reason_clean(
+                criteria=request.POST.getlist("criteria"), text=request.POST.get("reason", "")
+            )
+            panel.panel_vote_record(
+                member=member, battle_id=battle_id, choice=form.cleaned_data["choice"], reason=reason
+            )
+    except ReasonInvalid as error:
+        # The form stays as it is; only the message beside the reason changes.
+        response = render(request, "arena/partials/reason_error.html", {"message": error.message}, status=422)
+        response["HX-Retarget"] = "#vote-reason-error"
+        response["HX-Reswap"] = "innerHTML"
+        return response
     except LimitExceeded as error:
         response = render(request, "arena/partials/vote_error.html", {"message": error.message}, status=429)
         response["Retry-After"] = str(error.retry_after)
@@ -112,6 +132,7 @@ def my_data_delete(request):
     voter = session_voter(request.session)
     if voter is not None:
         result = services.citizen_data_delete(voter=voter)
+        panel.member_access_erase(voter=voter)
         messages.success(
             request,
             _("대화 %(turns)d건을 삭제하고 투표 %(votes)d건을 순위 집계에서 뺐습니다.") % result,

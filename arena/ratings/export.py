@@ -1,7 +1,9 @@
 """The open vote dataset: every vote, valid or excluded, with redacted prompts and nothing identifying.
 
-Written as JSONL (one record per vote, nested) and CSV (flat), with a README holding the schema and
-the licence, and leaderboard.json holding the boards computed from exactly these votes.
+Written as JSONL (one record per vote, nested) and CSV (flat), with a README holding the schema, the
+licence and a data-quality section, leaderboard.json holding the boards computed from exactly these
+votes, and one dated ranking CSV per board. Rows that a sensitive-data report had redacted
+(arena/open_data.py) keep their vote but lose their text, in this export and every later one.
 """
 
 from __future__ import annotations
@@ -12,32 +14,35 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from arena.models import Vote
-from arena.ratings.snapshots import STYLE_FIELDS, VIEWS, snapshot_recompute
+from arena.ratings.open_data import REDACTED_TEXT, redacted_vote_ids
+from arena.ratings.ranking_csv import LICENCE, METHOD_VERSION, ranking_csv_write, ranking_filename
+from arena.ratings.snapshots import STYLE_FIELDS, VIEWS, panel_voters, raking_weights, snapshot_recompute
 from arena.safety.redaction import redact
 
-LICENCE = "공공누리 제1유형 (KOGL Type 1: attribution; commercial use and changes allowed)"
 CSV_FIELDS = [
     "vote_id", "battle_id", "created_at", "voter", "choice", "inclusion", "panel", "raking_weight",
     "model_a_id", "model_a", "team_a", "model_a_version",
     "model_b_id", "model_b", "team_b", "model_b_version",
     "pair_probability", "turn_count", "language", "seconds_after_last_token",
     *[f"{name}_{side}" for name in STYLE_FIELDS for side in "ab"], "prompts",
+    "redacted", "reason_criteria", "reason",
 ]  # fmt: skip
 
 
 def vote_records(up_to_vote: int) -> Iterator[dict]:
-    from arena.ratings.snapshots import _panel_voters, raking_weights
-
-    panel_voters = set(_panel_voters().values_list("voter", flat=True))
+    panel_members = set(panel_voters().values_list("voter", flat=True))
     weights = raking_weights()
+    redacted = redacted_vote_ids()
     votes = (
         Vote.objects.filter(pk__lte=up_to_vote)
-        .select_related("battle__model_a__team", "battle__model_b__team")
+        .select_related("battle__model_a__team", "battle__model_b__team", "reason")
         .prefetch_related("battle__turns")
         .order_by("id")
     )
     for vote in votes.iterator(chunk_size=2000):
         battle = vote.battle
+        hidden = vote.pk in redacted
+        reason = getattr(vote, "reason", None)
         yield {
             "vote_id": vote.pk,
             "battle_id": str(battle.pk),
@@ -45,10 +50,10 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
             "voter": vote.voter,
             "choice": vote.choice,
             "inclusion": vote.inclusion,
-            "panel": vote.voter in panel_voters,
+            "panel": vote.voter in panel_members,
             # The voter's weight towards the panel's margins (post-stratified view); None when the
             # voter is on the panel or gave no optional profile. Profiles themselves are not exported.
-            "raking_weight": None if vote.voter in panel_voters else weights.get(vote.voter),
+            "raking_weight": None if vote.voter in panel_members else weights.get(vote.voter),
             "model_a": _model(battle.model_a, battle.model_a_version),
             "model_b": _model(battle.model_b, battle.model_b_version),
             "pair_probability": battle.pair_probability,
@@ -60,13 +65,21 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
             # anything stored before a redaction rule was added.
             "turns": [
                 {
-                    "prompt": redact(t.prompt).text,
-                    "response_a": redact(t.response_a).text,
-                    "response_b": redact(t.response_b).text,
+                    "prompt": REDACTED_TEXT if hidden else redact(t.prompt).text,
+                    "response_a": REDACTED_TEXT if hidden else redact(t.response_a).text,
+                    "response_b": REDACTED_TEXT if hidden else redact(t.response_b).text,
                 }
                 for t in battle.turns.all()
             ],  # fmt: skip
+            "redacted": hidden,
+            "reason": _reason(reason, hidden),
         }
+
+
+def _reason(reason, hidden: bool) -> dict | None:
+    if reason is None:
+        return None
+    return {"criteria": list(reason.criteria), "text": REDACTED_TEXT if hidden else redact(reason.text).text}
 
 
 def _model(endpoint, version: str) -> dict:
@@ -98,6 +111,9 @@ def _flat(record: dict) -> dict:
         **{k: record[k] for k in ("pair_probability", "turn_count", "language", "seconds_after_last_token")},
         **record["style"],
         "prompts": json.dumps([t["prompt"] for t in record["turns"]], ensure_ascii=False),
+        "redacted": record["redacted"],
+        "reason_criteria": " ".join(record["reason"]["criteria"]) if record["reason"] else "",
+        "reason": record["reason"]["text"] if record["reason"] else "",
     }
 
 
@@ -113,10 +129,12 @@ def export_votes(out: Path) -> dict[str, int]:
     ):
         writer = csv.DictWriter(csv_file, fieldnames=CSV_FIELDS)
         writer.writeheader()
+        quality = DataQuality()
         for record in vote_records(up_to):
             jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
             writer.writerow(_flat(record))
             counts[record["inclusion"]] = counts.get(record["inclusion"], 0) + 1
+            quality.add(record)
     boards = {
         s.view: {
             "created_at": s.created_at.isoformat(),
@@ -132,16 +150,57 @@ def export_votes(out: Path) -> dict[str, int]:
         for s in snapshots
     }
     (out / "leaderboard.json").write_text(json.dumps(boards, ensure_ascii=False, indent=1), encoding="utf-8")
-    (out / "README.md").write_text(_readme(counts, up_to), encoding="utf-8")
+    rankings = []
+    for snapshot in snapshots:
+        rankings.append(ranking_filename(snapshot))
+        with (out / rankings[-1]).open("w", encoding="utf-8", newline="") as handle:
+            ranking_csv_write(handle, snapshot)
+    (out / "README.md").write_text(_readme(counts, up_to, quality, rankings), encoding="utf-8")
     return counts
 
 
-def _readme(counts: dict[str, int], up_to: int) -> str:
+class DataQuality:
+    """What a re-user should know before trusting the rows (compar:IA's audit found 19.6% of its
+    conversations not ending with an answer): counted per export, printed in the README."""
+
+    def __init__(self) -> None:
+        self.votes = 0
+        self.no_turns = 0
+        self.no_final_answer = 0
+        self.redacted = 0
+        self.first_prompts: dict[str, int] = {}
+
+    def add(self, record: dict) -> None:
+        self.votes += 1
+        self.redacted += int(record["redacted"])
+        turns = record["turns"]
+        if not turns:
+            self.no_turns += 1
+            return
+        last = turns[-1]
+        if not last["response_a"].strip() or not last["response_b"].strip():
+            self.no_final_answer += 1
+        if not record["redacted"]:
+            key = " ".join(turns[0]["prompt"].split()).casefold()
+            self.first_prompts[key] = self.first_prompts.get(key, 0) + 1
+
+    @property
+    def duplicate_prompts(self) -> int:
+        """Distinct first prompts asked in more than one battle."""
+        return sum(1 for n in self.first_prompts.values() if n > 1)
+
+    @property
+    def votes_on_duplicate_prompts(self) -> int:
+        return sum(n for n in self.first_prompts.values() if n > 1)
+
+
+def _readme(counts: dict[str, int], up_to: int, quality: DataQuality, rankings: list[str]) -> str:
     views = ", ".join(VIEWS)
+    excluded = {k: v for k, v in sorted(counts.items()) if k != Vote.Inclusion.VALID}
     lines = [
         "# K-AI 공공평가 투표 자료 (public vote dataset)",
         "",
-        f"Licence: {LICENCE}.",
+        f"Licence: {LICENCE}. Method version: {METHOD_VERSION}.",
         f"Votes up to id {up_to}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ".",
         "",
         "Every vote is here, counted or not; `inclusion` says why a vote was left out of the ranking.",
@@ -152,6 +211,22 @@ def _readme(counts: dict[str, int], up_to: int) -> str:
         "- votes.jsonl: one JSON object per vote (schema below).",
         "- votes.csv: the same, flat; `prompts` is a JSON list of the battle's prompts.",
         f"- leaderboard.json: the boards ({views}) fitted on exactly these votes.",
+        "- one ranking CSV per board, named board_date_licence: rank upper bound, rating, 95% interval,",
+        "  votes, win rate, method version and licence on every row: " + ", ".join(rankings) + ".",
+        "",
+        "## Data quality",
+        f"- Votes: {quality.votes}; counted in the ranking: {counts.get(Vote.Inclusion.VALID, 0)}.",
+        "- Excluded, by reason: "
+        + (", ".join(f"{k} {v}" for k, v in excluded.items()) if excluded else "none")
+        + " (kept in the files so every exclusion can be checked).",
+        f"- Conversations without a final answer on both sides: {quality.no_final_answer}.",
+        f"- Votes whose conversation is no longer kept (deleted at the citizen's request or after the"
+        f" retention period): {quality.no_turns}.",
+        f"- Duplicate prompts: {quality.duplicate_prompts} first prompts were asked in more than one battle"
+        f" ({quality.votes_on_duplicate_prompts} votes); repeats past the daily limit are excluded as"
+        " duplicate_prompt.",
+        f"- Rows redacted after a sensitive-data report: {quality.redacted} (`redacted: true`; the vote stays,"
+        " its text is replaced). Report sensitive data at /open-data/.",
         "",
         "## Schema (votes.jsonl)",
         "- vote_id (int), battle_id (uuid), created_at (ISO 8601, Asia/Seoul offset)",
@@ -165,6 +240,8 @@ def _readme(counts: dict[str, int], up_to: int) -> str:
         "- turn_count, language (ko | other, of the first prompt), seconds_after_last_token",
         "- style: characters, markdown headers, list items and bold spans per side, summed over turns",
         "- turns: [{prompt, response_a, response_b}]",
+        "- redacted (true when a sensitive-data report removed the row's text)",
+        "- reason: null, or {criteria: [accuracy | fluency | helpfulness | safety | clarity], text} (panel votes)",
         "",
         "## Rebuilding the leaderboard",
         "`python manage.py leaderboard_from_export DIR` refits every view from votes.jsonl with the seed",

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from arena.models import LeaderboardSnapshot, ModelEndpoint, PanelMember, Vote, VoterProfile
+from arena.models import Campaign, LeaderboardSnapshot, ModelEndpoint, PanelMember, Vote, VoterProfile
 from arena.ratings import bradley_terry as ratings
 from arena.ratings import raking
 
@@ -27,10 +27,8 @@ View = LeaderboardSnapshot.View
 OUTCOME = {"a": ratings.A_WON, "b": ratings.B_WON, "tie": ratings.TIE, "both_bad": ratings.BOTH_BAD}
 
 
-def _panel_voters():
-    from arena.panel.services import active_campaign
-
-    return PanelMember.objects.filter(campaign=active_campaign()).values("voter")
+def panel_voters():
+    return PanelMember.objects.filter(campaign=Campaign.objects.active()).values("voter")
 
 
 @dataclass(frozen=True)
@@ -47,10 +45,10 @@ VIEWS: dict[str, ViewSpec] = {
     View.OTHER_LANGUAGE: ViewSpec(lambda: Q(battle__language="other"), lambda r: r["language"] == "other"),
     View.MULTI_TURN: ViewSpec(lambda: Q(battle__turn_count__gte=2), lambda r: r["turn_count"] >= 2),
     View.STYLE_CONTROLLED: ViewSpec(Q, lambda r: True, style=True),
-    View.PANEL: ViewSpec(lambda: Q(voter__in=_panel_voters()), lambda r: r["panel"]),
-    View.PUBLIC: ViewSpec(lambda: ~Q(voter__in=_panel_voters()), lambda r: not r["panel"]),
+    View.PANEL: ViewSpec(lambda: Q(voter__in=panel_voters()), lambda r: r["panel"]),
+    View.PUBLIC: ViewSpec(lambda: ~Q(voter__in=panel_voters()), lambda r: not r["panel"]),
     View.PUBLIC_RAKED: ViewSpec(
-        lambda: ~Q(voter__in=_panel_voters()),
+        lambda: ~Q(voter__in=panel_voters()),
         lambda r: not r["panel"] and r.get("raking_weight") is not None,
         raked=True,
     ),
@@ -154,11 +152,9 @@ def _raked_table(votes, up_to_vote: int) -> BattleTable:
 
 def raking_weights() -> dict[str, float]:
     """Per open-public voter with a profile: the weight that matches the panel's target margins."""
-    from arena.panel.services import active_campaign
-
-    campaign = active_campaign()
-    panel_voters = set(_panel_voters().values_list("voter", flat=True))
-    profiles = [p for p in VoterProfile.objects.order_by("voter") if p.voter not in panel_voters]
+    campaign = Campaign.objects.active()
+    members = set(panel_voters().values_list("voter", flat=True))
+    profiles = [p for p in VoterProfile.objects.order_by("voter") if p.voter not in members]
     if campaign is None or not profiles:
         return {}
     categories = {dim: [getattr(p, dim) for p in profiles] for dim in campaign.margins}

@@ -2,7 +2,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
+from arena.models import LeaderboardSnapshot, ModelEndpoint, PanelMember, Vote
+from arena.panel import services as panel
 from arena.ratings import charts
 from arena.ratings.snapshots import VIEWS, snapshot_latest
 
@@ -23,7 +24,23 @@ def board_context(view: str) -> dict:
         "heat": charts.heat_cells(snapshot.matrices) if snapshot and rows else [],
         "excluded": [(reasons.get(k, k), n) for k, n in sorted(excluded.items())],
         "excluded_total": sum(excluded.values()),
+        "panel_cells": _panel_cells() if view == LeaderboardSnapshot.View.PANEL else None,
     }
+
+
+def _panel_cells() -> list:
+    """Who the panel board speaks for: each quota cell's target and how far enrolment has come. Counts
+    only; the support members asked for stays on the staff page (in a small cell it could identify)."""
+    campaign = panel.active_campaign()
+    if campaign is None:
+        return []
+    labels = {
+        "gender": dict(PanelMember.Gender.choices),
+        "region": dict(PanelMember.Region.choices),
+        "age_band": dict(PanelMember.AgeBand.choices),
+        "proficiency": dict(PanelMember.Proficiency.choices),
+    }
+    return panel.cell_progress(campaign, labels)
 
 
 @require_GET

@@ -81,3 +81,37 @@ def bt_votes(
             ],
             batch_size=5000,
         )
+
+
+def open_battle(
+    voter: str,
+    model_a: ModelEndpoint,
+    model_b: ModelEndpoint,
+    *,
+    prompt: str = "질문",
+    seconds_ago: float = 30,
+) -> Battle:
+    """A battle with one finished turn, ready for its vote, as the turn lifecycle leaves it."""
+    from arena.models import Turn
+
+    battle = Battle.objects.create(
+        voter=voter,
+        model_a=model_a,
+        model_b=model_b,
+        model_a_version="v1",
+        model_b_version="v1",
+        pair_probability=1.0,
+        turn_count=1,
+        language="ko",
+    )
+    finished = timezone.now() - dt.timedelta(seconds=seconds_ago)
+    Turn.objects.create(
+        battle=battle,
+        index=0,
+        prompt=prompt,
+        response_a="답변 A",
+        response_b="답변 B",
+        started_at=finished - dt.timedelta(seconds=5),
+        finished_at=finished,
+    )
+    return battle

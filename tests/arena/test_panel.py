@@ -34,7 +34,7 @@ def test_a_verified_citizen_enrols_and_votes_as_the_same_voter_everywhere(client
     page = client.get("/arena/panel/").content.decode()
     assert 'data-testid="dev-provider"' in page  # the development provider says what it is
     response = verify_and_enrol(client)
-    assert response.status_code == 302 and response["Location"] == "/arena/"
+    assert response.status_code == 302 and response["Location"] == "/arena/panel/me/"
     member = PanelMember.objects.get()
     assert (member.age_band, member.gender, member.region) == ("30s", "female", "capital")
     assert session_voter(client.session) == member.voter
