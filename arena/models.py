@@ -4,7 +4,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from arena.endpoints.validators import validate_endpoint_url
+from arena.validators import validate_endpoint_url
 
 
 class Team(models.Model):

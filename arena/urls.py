@@ -17,6 +17,7 @@ urlpatterns = [
     path("panel/", panel_views.panel_verify, name="panel_verify"),
     path("panel/enrol/", panel_views.panel_enrol, name="panel_enrol"),
     path("panel/me/", panel_views.panel_home, name="panel_home"),
+    path("panel/cells/", panel_views.panel_cells, name="panel_cells"),
     path("panel/verify/<slug:name>/", panel_views.panel_oidc_start, name="panel_oidc_start"),
     path("panel/verify/<slug:name>/callback/", panel_views.panel_oidc_callback, name="panel_oidc_callback"),
 ]

@@ -6,6 +6,7 @@ import random
 
 from django.db import transaction
 
+from arena.models import ModelEndpoint
 from ax_catalog.models import Agency, Kpi, Status, UseCase
 from ax_catalog.sample_data import AGENCIES, CASES
 from ax_catalog.services import usecase_save
@@ -58,8 +59,6 @@ def demo_model_cases_load() -> int:
     """One clearly fictional published case per demo arena model, so the demo's model pages and the
     catalogue's "sovereign model" facet have something to show. Real sample cases are never linked to
     demo models: that would present an invented fact as reported."""
-    from arena.models import ModelEndpoint
-
     agency, _ = Agency.objects.get_or_create(
         code="DEMO", defaults={"name": "데모 기관 (가상)", "agency_type": "public_institution"}
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("cases/<str:case_id>/", views.detail, name="detail"),
     path("agencies/", views.agencies, name="agencies"),
+    path("models/<int:endpoint_id>/cases/", views.model_cases, name="model_cases"),
     path("manage/", manage_views.manage, name="manage"),
     path("manage/new/", manage_views.create, name="create"),
     path("manage/<str:case_id>/edit/", manage_views.edit, name="edit"),

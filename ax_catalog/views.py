@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from arena.models import ModelEndpoint
 from ax_catalog import completeness, selectors
 from ax_catalog.models import UseCase
 
@@ -18,6 +19,16 @@ def index(request):
     params.pop("page", None)
     context = {"results": results, "page": page, "params": params.urlencode(), "query": query}
     template = "ax_catalog/partials/results.html" if request.htmx else "ax_catalog/index.html"
+    return render(request, template, context)
+
+
+@require_GET
+def model_cases(request, endpoint_id: int):
+    """The published cases that use one arena model: a fragment of the arena's model page (the
+    catalogue builds on the arena, so the arena asks for it rather than importing the catalogue)."""
+    endpoint = get_object_or_404(ModelEndpoint.objects.select_related("team"), pk=endpoint_id)
+    context = {"endpoint": endpoint, "cases": selectors.usecases_using(endpoint)}
+    template = "ax_catalog/partials/model_cases.html" if request.htmx else "ax_catalog/model_cases.html"
     return render(request, template, context)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from arena.endpoints.demo_models import BY_ID, compose_answer
 from arena.integrity.ledger import ledger_append
 from arena.models import Battle, ModelEndpoint, Turn, Vote
+from arena.ratings.snapshots import snapshot_recompute
 from core import roles
 from evaluation.models import BenchmarkResult, ExpertScore, ReviewAssignment, Round, RoundTeam
 from evaluation.services import round_stage1_create
@@ -75,8 +76,6 @@ def demo_round_load(*, votes: int = 400, reviewed_battles: int = 12, seed: int =
                 )  # fmt: skip
     battles = _demo_votes(endpoints, votes, rng)
     _demo_reviews(battles[:reviewed_battles], rng)
-    from arena.ratings.snapshots import snapshot_recompute
-
     transaction.on_commit(snapshot_recompute)
     return round_obj
 

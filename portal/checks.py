@@ -7,6 +7,8 @@ what keeps that convenience out of production. They only bite when DEBUG is off.
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from core.verification import provider
+
 
 @register(Tags.security, deploy=False)
 def production_settings_check(app_configs, **kwargs):
@@ -38,8 +40,6 @@ def production_settings_check(app_configs, **kwargs):
                 id="portal.E003",
             )
         )
-    from core.verification import provider
-
     if getattr(provider(), "is_development", False):
         errors.append(
             Error(

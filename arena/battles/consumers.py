@@ -10,7 +10,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from arena.battles import turn as streaming
-from arena.battles.consent import session_voter
+from arena.consent import session_voter
 from arena.safety import limits
 
 CLOSE_NO_CONSENT = 4403

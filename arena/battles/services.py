@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -16,19 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arena.battles import sampling
-from arena.battles.reasons import ReasonInput
 from arena.battles.text_features import answer_style, prompt_language
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
 from arena.integrity.ledger import ledger_append
-from arena.models import Battle, ModelEndpoint, Turn, Vote, VoteReason, VoterProfile
+from arena.models import Battle, ModelEndpoint, PanelMember, Turn, Vote, VoteReason, VoterProfile
+from arena.panel import services as panel
+from arena.panel.reasons import ReasonInput
+from arena.ratings.tasks import leaderboard_refresh
 from arena.safety import limits
 
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
-
-
-def voter_pseudonym(token: str) -> str:
-    """The stored voter id: a keyed hash of the session's random voter token, never the token itself."""
-    return hmac.new(settings.ARENA_VOTER_SALT.encode(), token.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def battle_create(*, voter: str) -> Battle:
@@ -118,7 +113,7 @@ def _side_fields(side: SideResult) -> dict[str, object]:
 def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | None = None) -> Vote:
     """Record the one vote of a battle, atomically, and close the battle.
 
-    `reason` (already cleaned by arena.battles.reasons.reason_clean) is stored beside the vote in the same
+    `reason` (already cleaned by arena.panel.reasons.reason_clean) is stored beside the vote in the same
     transaction: required of panel members by arena.panel.services, optional for anyone.
 
     A second vote on the same battle (double click, replay, another tab) returns the stored vote
@@ -175,8 +170,6 @@ REFRESH_LOCK = "arena:leaderboard-refresh"
 
 def leaderboard_refresh_soon() -> None:
     """Queue a leaderboard refit after this commit, at most once a minute however fast votes come."""
-    from arena.ratings.tasks import leaderboard_refresh
-
     if cache.add(REFRESH_LOCK, 1, timeout=60):
         leaderboard_refresh.delay_on_commit()
 
@@ -211,3 +204,11 @@ def voter_profile_save(*, voter: str, answers: dict[str, str]) -> VoterProfile:
     """Keep an open-public voter's optional answers (self-reported, used only for reweighting)."""
     profile, _created = VoterProfile.objects.update_or_create(voter=voter, defaults=answers)
     return profile
+
+
+def panel_vote_record(*, member: PanelMember, battle_id, choice: str, reason: ReasonInput) -> Vote:
+    """A panel member's vote with its reason; routes the battle to expert re-check when its turn comes."""
+    with transaction.atomic():
+        vote = vote_record(battle_id=battle_id, voter=member.voter, choice=choice, reason=reason)
+        panel.expert_check_route(campaign=member.campaign, vote=vote)
+    return vote

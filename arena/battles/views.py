@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.battles import selectors, services
-from arena.battles.consent import consent_give, consent_withdraw, session_voter
 from arena.battles.forms import VoteForm
-from arena.battles.reasons import CRITERIA, ReasonInvalid, reason_clean
+from arena.consent import consent_give, consent_withdraw, session_voter
 from arena.errors import BattleNotVotable
 from arena.models import VoterProfile
 from arena.panel import services as panel
+from arena.panel.reasons import CRITERIA, ReasonInvalid, reason_clean
 from arena.safety.limits import LimitExceeded
 
 
@@ -87,7 +87,7 @@ def vote(request):
             reason = reason_clean(
                 criteria=request.POST.getlist("criteria"), text=request.POST.get("reason", "")
             )
-            panel.panel_vote_record(
+            services.panel_vote_record(
                 member=member, battle_id=battle_id, choice=form.cleaned_data["choice"], reason=reason
             )
     except ReasonInvalid as error:

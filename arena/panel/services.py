@@ -24,10 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arena.battles import services
-from arena.battles.reasons import ReasonInput
 from arena.errors import ArenaError
 from arena.models import Campaign, PanelCell, PanelExpertCheck, PanelInvitation, PanelMember, Vote
+from core.audit import audit_record
 from core.verification import VerifiedPerson
 
 # Self-declared, optional (sensitive data: asked with its own consent, never exported).
@@ -134,8 +133,6 @@ def invitations_create(
 ) -> list[str]:
     """Create `count` codes for a cell (None: the general panel). Returns the codes: shown once, then
     only their hashes remain."""
-    from core.audit import audit_record
-
     if not 1 <= count <= 500 or not 1 <= max_uses <= 1000 or not 1 <= days <= 366:
         raise PanelRefused(_("코드 수는 1~500, 사용 횟수는 1~1000, 유효 기간은 1~366일이어야 합니다."))
     if cell is not None and cell.campaign_id != campaign.pk:
@@ -272,14 +269,6 @@ def panel_member_for(voter: str | None) -> PanelMember | None:
     return (
         PanelMember.objects.select_related("cell", "campaign").filter(campaign=campaign, voter=voter).first()
     )
-
-
-def panel_vote_record(*, member: PanelMember, battle_id, choice: str, reason: ReasonInput) -> Vote:
-    """A panel member's vote with its reason; routes the battle to expert re-check when its turn comes."""
-    with transaction.atomic():
-        vote = services.vote_record(battle_id=battle_id, voter=member.voter, choice=choice, reason=reason)
-        expert_check_route(campaign=member.campaign, vote=vote)
-    return vote
 
 
 def expert_check_route(*, campaign: Campaign, vote: Vote) -> bool:

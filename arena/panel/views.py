@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from arena.battles.consent import CONSENT_VERSION, SESSION_CONSENT, SESSION_VOTER, session_voter
-from arena.battles.reasons import CRITERIA
-from arena.battles.services import voter_pseudonym
+from arena.consent import CONSENT_VERSION, SESSION_CONSENT, SESSION_VOTER, session_voter, voter_pseudonym
 from arena.models import PanelMember
 from arena.panel import services as panel
+from arena.panel.reasons import CRITERIA
 from core.verification import VerificationFailed, VerifiedPerson, provider
 
 logger = logging.getLogger("arena.panel")
@@ -238,3 +237,20 @@ def _seat_session(request, campaign, hashed_person: str) -> None:
     request.session.cycle_key()
     request.session[SESSION_VOTER] = panel.voter_token(campaign, hashed_person)
     request.session[SESSION_CONSENT] = CONSENT_VERSION
+
+
+@require_GET
+def panel_cells(request):
+    """Who the panel board speaks for: each quota cell's target and how far enrolment has come. Counts
+    only; the support members asked for stays on the staff page (in a small cell it could identify).
+    A fragment of the leaderboard's panel view, and a page of its own without JavaScript."""
+    campaign = panel.active_campaign()
+    labels = {
+        "gender": dict(PanelMember.Gender.choices),
+        "region": dict(PanelMember.Region.choices),
+        "age_band": dict(PanelMember.AgeBand.choices),
+        "proficiency": dict(PanelMember.Proficiency.choices),
+    }
+    cells = panel.cell_progress(campaign, labels) if campaign else []
+    template = "arena/partials/panel_cells.html" if request.htmx else "arena/panel_cells.html"
+    return render(request, template, {"panel_cells": cells})

@@ -2,8 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from arena.models import LeaderboardSnapshot, ModelEndpoint, PanelMember, Vote
-from arena.panel import services as panel
+from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
 from arena.ratings import charts
 from arena.ratings.snapshots import VIEWS, snapshot_latest
 
@@ -24,23 +23,8 @@ def board_context(view: str) -> dict:
         "heat": charts.heat_cells(snapshot.matrices) if snapshot and rows else [],
         "excluded": [(reasons.get(k, k), n) for k, n in sorted(excluded.items())],
         "excluded_total": sum(excluded.values()),
-        "panel_cells": _panel_cells() if view == LeaderboardSnapshot.View.PANEL else None,
+        "is_panel": view == LeaderboardSnapshot.View.PANEL,
     }
-
-
-def _panel_cells() -> list:
-    """Who the panel board speaks for: each quota cell's target and how far enrolment has come. Counts
-    only; the support members asked for stays on the staff page (in a small cell it could identify)."""
-    campaign = panel.active_campaign()
-    if campaign is None:
-        return []
-    labels = {
-        "gender": dict(PanelMember.Gender.choices),
-        "region": dict(PanelMember.Region.choices),
-        "age_band": dict(PanelMember.AgeBand.choices),
-        "proficiency": dict(PanelMember.Proficiency.choices),
-    }
-    return panel.cell_progress(campaign, labels)
 
 
 @require_GET
@@ -56,10 +40,8 @@ def leaderboard(request):
 
 @require_GET
 def model_page(request, endpoint_id: int):
-    """One model in public: its team, its standing in each leaderboard view, and the published
-    public-sector use cases that run on it (from the AX catalogue)."""
-    from ax_catalog.selectors import usecases_using  # the catalogue builds on the arena, not back
-
+    """One model in public: its team and its standing in each leaderboard view. The published
+    public-sector use cases that run on it come as a fragment from the AX catalogue."""
     endpoint = get_object_or_404(ModelEndpoint.objects.select_related("team"), pk=endpoint_id)
     standings = []
     for view in VIEWS:
@@ -67,11 +49,7 @@ def model_page(request, endpoint_id: int):
         row = next((r for r in (snapshot.rows if snapshot else []) if r["endpoint_id"] == endpoint.pk), None)
         if row:
             standings.append({"label": LeaderboardSnapshot.View(view).label, "view": view, "row": row})
-    return render(
-        request,
-        "arena/model.html",
-        {"endpoint": endpoint, "standings": standings, "cases": usecases_using(endpoint)},
-    )
+    return render(request, "arena/model.html", {"endpoint": endpoint, "standings": standings})
 
 
 COMPARED = (

@@ -1,4 +1,7 @@
 from django import template
+from django.utils.translation import gettext as _
+
+from evaluation.labels import STATUS
 
 register = template.Library()
 
@@ -11,14 +14,10 @@ def get_item(mapping, key):
 @register.filter
 def status_label(status: str) -> str:
     """The scorecard status of a team, in the reader's language."""
-    from evaluation.labels import STATUS
-
     return STATUS.get(status, status)
 
 
 @register.filter
 def points(value, digits: int = 2) -> str:
     """A block's points, or a plain "자료 없음" when the evidence is missing (never shown as zero)."""
-    from django.utils.translation import gettext as _
-
     return _("자료 없음") if value is None else f"{value:.{digits}f}"

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
-from arena.battles.consent import consent_give, session_voter
+from arena.consent import consent_give, session_voter
 from arena.endpoints.services import endpoint_register
 
 DEAD_URL = "http://127.0.0.1:9/v1"  # nothing listens on port 9

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from arena.battles.consent import session_voter
 from arena.battles.services import vote_record
 from arena.battles.tasks import conversations_purge
+from arena.consent import session_voter
 from arena.models import Battle, LeaderboardSnapshot, Turn, Vote
 from arena.ratings import snapshots as leaderboard
 from tests.arena.test_votes import finished_battle

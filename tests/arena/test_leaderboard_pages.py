@@ -88,14 +88,14 @@ def test_model_page_shows_standings_and_the_cases_that_use_it(client, snapshots)
     UseCase.objects.filter(case_id__in=["NTS-2025-001", "SEOUL-2025-001"]).update(sovereign_model_id=used)
     UseCase.objects.filter(case_id="SEOUL-2025-001").update(status="draft")  # unpublished: not listed
 
-    html = client.get(f"/arena/models/{used}/").content.decode()
-    assert f"{row['ci_low']:.1f} – {row['ci_high']:.1f}" in html  # its interval in the overall view
+    page = client.get(f"/arena/models/{used}/").content.decode()
+    assert f"{row['ci_low']:.1f} – {row['ci_high']:.1f}" in page  # its interval in the overall view
+    # the cases come from the catalogue as a fragment (the page keeps a real link to it)
+    assert f'hx-get="/ax/models/{used}/cases/"' in page and f'href="/ax/models/{used}/cases/"' in page
+    html = client.get(f"/ax/models/{used}/cases/", headers={"HX-Request": "true"}).content.decode()
     assert html.count('data-testid="usecase-card"') == 1 and "/ax/cases/NTS-2025-001/" in html
     assert "SEOUL-2025-001" not in html
-    assert (
-        "이 모델을 쓴다고 공개된 사례가 아직 없습니다"
-        in client.get(f"/arena/models/{unused}/").content.decode()
-    )
+    assert "이 모델을 쓴다고 공개된 사례가 아직 없습니다" in client.get(f"/ax/models/{unused}/cases/").content.decode()
     # the leaderboard links each model to its page, and the catalogue counts its cases
     assert f'href="/arena/models/{used}/"' in client.get("/leaderboard/").content.decode()
     facet = client.get("/api/v1/ax/use-cases/").json()["facets"]["model"]

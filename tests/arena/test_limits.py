@@ -67,7 +67,7 @@ async def test_battles_per_hour_on_the_socket(two_demo_endpoints, consented_sess
 
 @pytest.mark.django_db
 def test_votes_per_day_answer_429_and_store_nothing(client, two_demo_endpoints, settings):
-    from arena.battles.consent import session_voter
+    from arena.consent import session_voter
 
     settings.ARENA_VOTES_PER_DAY = 1
     client.post("/arena/consent/")

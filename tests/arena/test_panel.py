@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from arena.battles.consent import session_voter
+from arena.consent import session_voter
 from arena.models import Campaign, PanelMember
 from arena.panel import services as panel
 from core import roles

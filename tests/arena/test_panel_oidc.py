@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from arena.battles.consent import session_voter
+from arena.consent import session_voter
 from arena.models import PanelMember
 
 pytestmark = pytest.mark.django_db

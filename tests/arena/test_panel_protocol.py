@@ -170,7 +170,7 @@ def test_an_unknown_criterion_is_refused(client, panel_voter):
 
 
 def test_an_open_public_vote_needs_no_reason(client):
-    from arena.battles.consent import consent_give, session_voter
+    from arena.consent import consent_give, session_voter
 
     session = client.session
     consent_give(session)
@@ -303,11 +303,13 @@ def test_staff_see_enrolment_participation_and_the_gap_per_cell(client, panel_vo
 
 
 def test_the_panel_board_shows_the_cells_with_their_targets(client, panel_voter):
-    html = client.get("/leaderboard/?view=panel").content.decode()
+    board = client.get("/leaderboard/?view=panel").content.decode()
+    assert 'hx-get="/arena/panel/cells/"' in board  # the panel serves its cells as a fragment
+    assert 'hx-get="/arena/panel/cells/"' not in client.get("/leaderboard/?view=overall").content.decode()
+    html = client.get("/arena/panel/cells/", headers={"HX-Request": "true"}).content.decode()
     assert 'data-testid="panel-cells"' in html
     assert "디지털 취약계층" in html and ">35<" in html and ">250<" in html
     assert "화면낭독기" not in html  # supports stay on the staff page
-    assert 'data-testid="panel-cells"' not in client.get("/leaderboard/?view=overall").content.decode()
 
 
 def test_a_member_sees_their_own_contribution(client, panel_voter):

@@ -84,7 +84,7 @@ def test_nobody_votes_on_someone_elses_battle(two_demo_endpoints, voter):
 
 def test_vote_view_reveals_names_only_after_the_vote(client, two_demo_endpoints):
     client.post("/arena/consent/")
-    from arena.battles.consent import session_voter
+    from arena.consent import session_voter
 
     voter = session_voter(client.session)
     battle = finished_battle(voter)
@@ -101,7 +101,7 @@ def test_vote_view_reveals_names_only_after_the_vote(client, two_demo_endpoints)
 
 def test_vote_view_refuses_a_failed_battle_with_a_message(client, two_demo_endpoints):
     client.post("/arena/consent/")
-    from arena.battles.consent import session_voter
+    from arena.consent import session_voter
 
     battle = finished_battle(session_voter(client.session), error_b="timeout_total: x")
     response = client.post("/arena/vote/", {"battle_id": battle.pk, "choice": "a"}, HTTP_HX_REQUEST="true")

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from arena.endpoints.services import endpoint_register
-from arena.endpoints.validators import validate_endpoint_url
+from arena.validators import validate_endpoint_url
 
 
 class Command(BaseCommand):

@@ -1,14 +1,25 @@
-"""The arena's consent notice and the pseudonymous voter it unlocks, kept in the server-side session."""
+"""The arena's consent notice and the pseudonymous voter it unlocks, kept in the server-side session.
+
+Shared by every arena context (battles, the panel, the citizen's own data): who is voting comes below
+what they vote on.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
-from arena.battles.services import voter_pseudonym
+from django.conf import settings
 
 CONSENT_VERSION = "2026-11"
 SESSION_CONSENT = "arena_consent"
 SESSION_VOTER = "arena_voter"
+
+
+def voter_pseudonym(token: str) -> str:
+    """The stored voter id: a keyed hash of the session's random voter token, never the token itself."""
+    return hmac.new(settings.ARENA_VOTER_SALT.encode(), token.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def consent_give(session) -> None:
