@@ -30,6 +30,7 @@ def demo_endpoints(demo_models_url):
                 model=BY_ID[m].name,
                 base_url=demo_models_url + "/v1",
                 model_id=m,
+                internal=True,
                 is_demo=True,
             )[0]
             for m in model_ids

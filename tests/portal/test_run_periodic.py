@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_embedded_scheduler_runs_every_beat_entry(seed_data):
     from arena.services import endpoint_register
 
-    endpoint_register(team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="broken")
+    endpoint_register(
+        team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="broken", internal=True
+    )
     out = io.StringIO()
     call_command("run_periodic", "--once", stdout=out)
     text = out.getvalue()
