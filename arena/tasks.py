@@ -62,3 +62,15 @@ def voter_anomaly_scan() -> dict[str, int]:
     from arena.integrity import voter_anomaly_scan as scan
 
     return scan()
+
+
+@shared_task
+def battles_stuck_release() -> int:
+    """Release battles left in_turn past the total timeout by a process that died mid-turn (beat: 5 min)."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    # The total timeout bounds a turn; a minute more covers recording it.
+    older_than = dt.timedelta(seconds=settings.ARENA_TOTAL_TIMEOUT + 60)
+    return services.battles_stuck_release(older_than=older_than)

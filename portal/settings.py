@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-conversations": {"task": "arena.tasks.conversations_purge", "schedule": 24 * 3600.0},
     # Voters whose choices are improbable under the current ratings are flagged for review.
     "scan-voter-anomalies": {"task": "arena.tasks.voter_anomaly_scan", "schedule": 3600.0},
+    # A battle whose turn was never recorded (its process died) is released so it can be voted on.
+    "release-stuck-battles": {"task": "arena.tasks.battles_stuck_release", "schedule": 300.0},
+    # Expired sessions (mostly anonymous citizens') are not kept: the database's clearsessions.
+    "clear-expired-sessions": {"task": "portal.tasks.sessions_clear", "schedule": crontab(hour=4, minute=15)},
     # Each finished day's ledger root is stored (and shown on the methodology page).
     "publish-ledger-roots": {
         "task": "arena.tasks.ledger_roots_publish",

@@ -80,3 +80,13 @@ def seed_data(transactional_db):
 
     for module, function in SEEDING_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def live_portal(seed_data):
+    """The portal's ASGI application on a real port, as portal.asgi serves it once its start-up checks
+    pass. Logging is left to pytest (caplog), so a traceback the server logs is seen by the test."""
+    from portal.routing import application
+
+    with ServerThread(application, log_config=None) as server:
+        yield server.url
