@@ -6,7 +6,6 @@ the licence, and leaderboard.json holding the boards computed from exactly these
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from arena.leaderboard import STYLE_FIELDS, VIEWS, snapshot_recompute
 from arena.models import Vote
 from arena.redaction import redact
+from portal import spreadsheet
 
 LICENCE = "공공누리 제1유형 (KOGL Type 1: attribution; commercial use and changes allowed)"
 CSV_FIELDS = [
@@ -111,7 +111,7 @@ def export_votes(out: Path) -> dict[str, int]:
         (out / "votes.jsonl").open("w", encoding="utf-8") as jsonl,
         (out / "votes.csv").open("w", encoding="utf-8", newline="") as csv_file,
     ):
-        writer = csv.DictWriter(csv_file, fieldnames=CSV_FIELDS)
+        writer = spreadsheet.dict_writer(csv_file, CSV_FIELDS)  # BOM, formula-looking cells defused
         writer.writeheader()
         for record in vote_records(up_to):
             jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")

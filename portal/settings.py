@@ -343,6 +343,8 @@ SPECTACULAR_SETTINGS = {
 
 # A Hugging Face-compatible hub for derivative-model counts (GET {hub}/api/models?filter=base_model:...).
 MODEL_HUB_URL = os.environ.get("MODEL_HUB_URL", "https://huggingface.co")
+# The largest benchmark evidence file accepted (the page and import_benchmarks); thousands of rows fit.
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 
 # --- Arena ----------------------------------------------------------------------------------------
 
