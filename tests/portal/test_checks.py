@@ -22,6 +22,7 @@ INHERITED = (
     "ARENA_VERIFICATION_PROVIDER",
     "FORWARDED_ALLOW_IPS",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' conftest for their own process
 )
 
 
