@@ -305,25 +305,21 @@ async def turn_run(
         if settings.ARENA_ANONYMITY_PROMPT
         else []
     )
-    tasks = {
-        "a": asyncio.create_task(
-            _pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases, rules)
-        ),
-        "b": asyncio.create_task(
-            _pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases, rules)
-        ),
-    }
+    tasks = [
+        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases, rules)),
+        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases, rules)),
+    ]
     asked = asks_identity(text, plan.aliases)
     completed = False
     try:
-        async with contextlib.aclosing(_relay(sides, tasks, queue)) as events:
+        async with contextlib.aclosing(_relay(sides, dict(zip("ab", tasks, strict=True)), queue)) as events:
             async for event in events:
                 yield event
         completed = True
     finally:
         # Normally both pumps are done; if the citizen left (the consumer cancelled us or closed this
         # generator), this closes both upstream requests before anything is recorded.
-        await _stop(*tasks.values())
+        await _stop(*tasks)
         if not completed:
             # Release the battle (it would stay in_turn and refuse the vote on the turns already
             # finished) and keep the prompt and what was streamed, marked cancelled. Shielded: a
