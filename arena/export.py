@@ -8,7 +8,6 @@ votes, and one dated ranking CSV per board. Rows that a sensitive-data report ha
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from arena.models import Vote
 from arena.open_data import REDACTED_TEXT, redacted_vote_ids
 from arena.ranking_csv import LICENCE, METHOD_VERSION, ranking_csv_write, ranking_filename
 from arena.redaction import redact
+from portal import spreadsheet
 
 CSV_FIELDS = [
     "vote_id", "battle_id", "created_at", "voter", "choice", "inclusion", "panel", "raking_weight",
@@ -129,7 +129,7 @@ def export_votes(out: Path) -> dict[str, int]:
         (out / "votes.jsonl").open("w", encoding="utf-8") as jsonl,
         (out / "votes.csv").open("w", encoding="utf-8", newline="") as csv_file,
     ):
-        writer = csv.DictWriter(csv_file, fieldnames=CSV_FIELDS)
+        writer = spreadsheet.dict_writer(csv_file, CSV_FIELDS)  # BOM, formula-looking cells defused
         writer.writeheader()
         quality = DataQuality()
         for record in vote_records(up_to):

@@ -4,13 +4,25 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from arena.validators import validate_endpoint_url
+from arena.validators import (
+    api_key_env_problem,
+    validate_endpoint_host,
+    validate_endpoint_url,
+    validate_team_code,
+)
 
 
 class Team(models.Model):
     """A programme team (or a demo stand-in). Its models compete in the arena."""
 
     name = models.CharField(_("팀 이름"), max_length=100, unique=True)
+    code = models.CharField(
+        _("팀 코드"),
+        max_length=20,
+        blank=True,
+        validators=[validate_team_code],
+        help_text=_("영문 대문자와 숫자. 이 팀의 API 키 환경변수는 TEAM_<팀 코드>_KEY 형식입니다."),
+    )
     organization = models.CharField(_("주관 기관"), max_length=200, blank=True)
     description = models.TextField(_("설명"), blank=True)
     aliases = models.TextField(
@@ -23,6 +35,9 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="team_unique_code")
+        ]
         verbose_name = _("참가팀")
         verbose_name_plural = _("참가팀")
 
@@ -56,7 +71,14 @@ class ModelEndpoint(models.Model):
         _("API 키 환경변수"),
         max_length=100,
         blank=True,
-        help_text=_("키를 담은 환경변수 이름. 키 자체는 저장하지 않습니다."),
+        help_text=_("키를 담은 환경변수 이름, TEAM_<팀 코드>_KEY 형식. 키 자체는 저장하지 않습니다."),
+    )
+    is_internal = models.BooleanField(
+        _("내부망 주소 허용"),
+        default=False,
+        help_text=_(
+            "루프백·사설·링크로컬 주소의 서버입니다 (데모 서버, 포털과 같은 망의 서버). 관리자만 켤 수 있습니다."
+        ),
     )
     aliases = models.TextField(
         _("별칭"), blank=True, help_text=_("답변에 나오면 가릴 이름들, 한 줄에 하나 (한국어와 영어 모두)")
@@ -82,8 +104,30 @@ class ModelEndpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.team.name} / {self.name}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, list] = {}
+        try:
+            validate_endpoint_url(self.base_url)
+        except ValidationError:
+            pass  # the field's own validator reports it
+        else:
+            try:
+                validate_endpoint_host(self.base_url, internal=self.is_internal)
+            except ValidationError as error:
+                errors["base_url"] = error.messages
+        # An inline form on a new team's page holds the (unsaved) team without an id yet.
+        team = self.team if self.team_id or ModelEndpoint.team.is_cached(self) else None
+        if (problem := api_key_env_problem(self.api_key_env, team.code if team else "")) is not None:
+            errors["api_key_env"] = [problem]
+        if errors:
+            raise ValidationError(errors)
+
     def api_key(self) -> str | None:
-        if not self.api_key_env:
+        """The key from the environment, read only from the variable this team may name (checked
+        again here, so a row written around the form cannot read DJANGO_SECRET_KEY)."""
+        if not self.api_key_env or api_key_env_problem(self.api_key_env, self.team.code) is not None:
             return None
         return os.environ.get(self.api_key_env) or None
 
@@ -107,6 +151,9 @@ class Battle(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     failure = models.CharField(_("실패 사유"), max_length=200, blank=True)
     in_turn = models.BooleanField(_("답변 생성 중"), default=False)
+    # When the current turn began: a battle left in_turn past the total timeout (a worker died mid-turn)
+    # is released by the periodic sweep so its finished turns can still be voted on.
+    turn_started_at = models.DateTimeField(_("답변 생성 시작"), null=True, blank=True)
     # The vote is kept but not counted: a name leaked in an answer, or the prompt asked for one.
     identity_leak = models.BooleanField(_("모델 정체 노출"), default=False)
     # Filled as turns are stored; the leaderboard's views group on these without reading any text.
@@ -156,6 +203,9 @@ class Turn(models.Model):
     finish_reason_b = models.CharField(max_length=40, blank=True)
     error_a = models.CharField(max_length=300, blank=True)
     error_b = models.CharField(max_length=300, blank=True)
+    # The citizen's connection closed before both answers finished. Kept (the prompt did reach both
+    # models) but not a failure of either model: the battle's earlier finished turns stay votable.
+    cancelled = models.BooleanField(_("연결 끊김으로 중단"), default=False)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
 
@@ -168,7 +218,8 @@ class Turn(models.Model):
 
     @property
     def failed(self) -> bool:
-        return bool(self.error_a or self.error_b)
+        """A model failed this turn (which closes the battle to voting); a cancelled turn did not."""
+        return bool(self.error_a or self.error_b) and not self.cancelled
 
 
 class Vote(models.Model):

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arena import limits, sampling
-from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
+from arena.errors import NO_MODELS_MESSAGE, ArenaError, BattleNotVotable, NoModelsAvailable
 from arena.ledger import ledger_append
 from arena.models import Battle, ModelEndpoint, Team, Turn, Vote, VoteReason, VoterProfile
 from arena.reasons import ReasonInput
@@ -37,12 +37,19 @@ def endpoint_register(
     base_url: str,
     model_id: str,
     api_key_env: str = "",
+    team_code: str = "",
+    internal: bool = False,
     weight: float = 1.0,
     is_demo: bool = False,
     organization: str = "",
     description: str = "",
 ) -> tuple[ModelEndpoint, bool]:
-    """Create or update the endpoint of (team, model). Returns (endpoint, created)."""
+    """Create or update the endpoint of (team, model). Returns (endpoint, created).
+
+    Checked as the admin form checks it (ValidationError, nothing stored): an http(s) base URL without
+    query, fragment or credentials; a public host unless `internal`; a key variable named
+    TEAM_<team code>_KEY for this team's code (given here, or already the team's).
+    """
     if weight < 0:
         raise ValueError("weight must not be negative")
     with transaction.atomic():
@@ -52,23 +59,25 @@ def endpoint_register(
             ("is_demo", is_demo),
             ("organization", organization),
             ("description", description),
+            ("code", team_code),
         ):
             if value and getattr(team_obj, attr) != value:
                 setattr(team_obj, attr, value)
                 changed = True
         if changed:
+            team_obj.full_clean()
             team_obj.save()
-        endpoint, created = ModelEndpoint.objects.update_or_create(
-            team=team_obj,
-            name=model,
-            defaults={
-                "base_url": base_url,
-                "model_id": model_id,
-                "api_key_env": api_key_env,
-                "weight": weight,
-                "is_active": True,
-            },
-        )
+        endpoint = ModelEndpoint.objects.filter(team=team_obj, name=model).first()
+        created = endpoint is None
+        endpoint = endpoint or ModelEndpoint(team=team_obj, name=model)
+        endpoint.base_url = base_url
+        endpoint.model_id = model_id
+        endpoint.api_key_env = api_key_env
+        endpoint.is_internal = internal
+        endpoint.weight = weight
+        endpoint.is_active = True
+        endpoint.full_clean(validate_unique=False)
+        endpoint.save()
     return endpoint, created
 
 
@@ -111,9 +120,14 @@ def turn_record(
     started_at: dt.datetime,
     finished_at: dt.datetime,
     identity_leak: bool = False,
+    cancelled: bool = False,
 ) -> Turn:
     """Store a finished turn. A failed side closes the battle to voting; a leaked identity keeps the
-    battle votable but marks it, so its vote is stored and left out of the ranking."""
+    battle votable but marks it, so its vote is stored and left out of the ranking.
+
+    A cancelled turn (the citizen's connection closed mid-answer) is stored as such and only releases
+    the battle: it is not counted as a turn, fails no model, and the turns before it stay votable.
+    """
     with transaction.atomic():
         turn = Turn.objects.create(
             battle=battle,
@@ -121,9 +135,17 @@ def turn_record(
             prompt=prompt,
             started_at=started_at,
             finished_at=finished_at,
+            cancelled=cancelled,
             **{f"{name}_a": value for name, value in _side_fields(side_a).items()},
             **{f"{name}_b": value for name, value in _side_fields(side_b).items()},
         )
+        if cancelled:
+            # A name shown in the partial answers was still seen: the vote stays marked.
+            release: dict[str, object] = {"in_turn": False}
+            if identity_leak:
+                release["identity_leak"] = True
+            Battle.objects.filter(pk=battle.pk).update(**release)
+            return turn
         updates: dict[str, object] = {"in_turn": False, "turn_count": F("turn_count") + 1}
         if index == 0:
             updates["language"] = prompt_language(prompt)
@@ -140,8 +162,28 @@ def turn_record(
 
 
 def turn_begin(*, battle_id) -> None:
-    """Mark a turn as streaming: no vote is taken until both sides of it are stored."""
-    Battle.objects.filter(pk=battle_id).update(in_turn=True)
+    """Mark a turn as streaming: no vote is taken until both sides of it are stored.
+
+    One conditional UPDATE, so starting a turn and voting exclude each other: the vote holds the row
+    lock (SELECT ... FOR UPDATE; SQLite's IMMEDIATE transaction) while it checks `in_turn`, and this
+    statement matches only a battle still open and idle once any such lock is released.
+    """
+    started = Battle.objects.filter(pk=battle_id, status=Battle.Status.OPEN, in_turn=False).update(
+        in_turn=True, turn_started_at=timezone.now()
+    )
+    if not started:
+        raise ArenaError(_("이 대결은 끝났습니다. 새 대결을 시작해 주세요."), code="battle_closed")
+
+
+def battles_stuck_release(*, older_than: dt.timedelta) -> int:
+    """Release battles still marked in_turn long after any turn could have ended (the process running
+    the turn died before recording it). Their finished turns become votable again."""
+    cutoff = timezone.now() - older_than
+    return (
+        Battle.objects.filter(in_turn=True)
+        .filter(Q(turn_started_at__lt=cutoff) | Q(turn_started_at__isnull=True))
+        .update(in_turn=False)
+    )
 
 
 def _side_fields(side: SideResult) -> dict[str, object]:
@@ -181,7 +223,7 @@ def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | Non
             raise BattleNotVotable(
                 _("한쪽 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 새 대결을 시작해 주세요.")
             )
-        last_turn = battle.turns.order_by("-index").first()
+        last_turn = battle.turns.filter(cancelled=False).order_by("-index").first()
         if last_turn is None:
             raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
         limits.take((limits.votes_per_day(), voter, 1))

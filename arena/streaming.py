@@ -20,6 +20,7 @@ No event ever names a model or a team: the reveal happens only through the vote.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -89,7 +90,10 @@ def timeouts() -> inference.Timeouts:
 
 def endpoint_config(endpoint: ModelEndpoint) -> inference.Endpoint:
     return inference.Endpoint(
-        base_url=endpoint.base_url, model_id=endpoint.model_id, api_key=endpoint.api_key()
+        base_url=endpoint.base_url,
+        model_id=endpoint.model_id,
+        api_key=endpoint.api_key(),
+        public_only=not endpoint.is_internal,
     )
 
 
@@ -111,7 +115,11 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
     if created:
         battle = services.battle_create(voter=voter)
     else:
-        battle = Battle.objects.select_related("model_a", "model_b").filter(pk=battle_id, voter=voter).first()
+        battle = (
+            Battle.objects.select_related("model_a__team", "model_b__team")
+            .filter(pk=battle_id, voter=voter)
+            .first()
+        )
         if battle is None or battle.status != Battle.Status.OPEN:
             raise ArenaError(_("이 대결은 끝났습니다. 새 대결을 시작해 주세요."), code="battle_closed")
     turns = list(battle.turns.order_by("index"))
@@ -302,42 +310,36 @@ async def turn_run(
         asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases, rules)),
     ]
     asked = asks_identity(text, plan.aliases)
+    completed = False
     try:
-        finished = 0
-        while finished < 2:
-            batch = [await queue.get()]
-            while not queue.empty():  # coalesce what piled up: fewer, larger websocket frames
-                batch.append(queue.get_nowait())
-            pending: dict[str, list[str]] = {}
-            for kind, label, payload in batch:
-                if kind == "delta":
-                    pending.setdefault(label, []).append(payload)
-                    continue
-                if kind == "masked":
-                    yield {"type": "identity_masked", "side": label}
-                    continue
-                for side_label, pieces in pending.items():
-                    yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
-                pending = {}
-                finished += 1
-                if kind == "done":
-                    yield {"type": "side_done", "side": label}
-                elif kind == "moderated":
-                    yield {"type": "side_moderated", "side": label, "message": str(MODERATED_ANSWER)}
-                else:
-                    error = sides[label].error
-                    message = (
-                        SIDE_ERROR_MESSAGES.get(error.kind, DEFAULT_SIDE_ERROR)
-                        if error
-                        else DEFAULT_SIDE_ERROR
-                    )
-                    yield {"type": "side_error", "side": label, "message": str(message)}
-            for side_label, pieces in pending.items():
-                yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+        async with contextlib.aclosing(_relay(sides, dict(zip("ab", tasks, strict=True)), queue)) as events:
+            async for event in events:
+                yield event
+        completed = True
     finally:
-        # The citizen left or something broke: close both upstream requests.
-        for task in tasks:
-            task.cancel()
+        # Normally both pumps are done; if the citizen left (the consumer cancelled us or closed this
+        # generator), this closes both upstream requests before anything is recorded.
+        await _stop(*tasks)
+        if not completed:
+            # Release the battle (it would stay in_turn and refuse the vote on the turns already
+            # finished) and keep the prompt and what was streamed, marked cancelled. Shielded: a
+            # second cancellation must not lose the write; the periodic sweep is the last resort.
+            for side in sides.values():
+                if side.error is None and not side.finish_reason:
+                    side.error = CANCELLED_BY_CITIZEN
+            await asyncio.shield(
+                _record_turn(
+                    battle=plan.battle,
+                    index=plan.index,
+                    prompt=text,
+                    side_a=sides["a"].result(),
+                    side_b=sides["b"].result(),
+                    started_at=started_at,
+                    finished_at=timezone.now(),
+                    identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
+                    cancelled=True,
+                )
+            )
     turn = await _record_turn(
         battle=plan.battle,
         index=plan.index,
@@ -354,3 +356,79 @@ async def turn_run(
         "votable": not turn.failed,
         "turns_left": settings.ARENA_MAX_TURNS - plan.index - 1,
     }
+
+
+CANCELLED_BY_CITIZEN = inference.InferenceError(
+    "cancelled", "the citizen's connection closed before the answer finished", retryable=False
+)
+OTHER_SIDE_FAILED = inference.InferenceError(
+    "cancelled", "stopped because the other side failed", retryable=False
+)
+OTHER = {"a": "b", "b": "a"}
+
+
+async def _stop(*tasks: asyncio.Task) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _relay(
+    sides: dict[str, _Side], tasks: dict[str, asyncio.Task], queue: asyncio.Queue
+) -> AsyncIterator[dict[str, Any]]:
+    """The pumps' queue as browser events, until both sides ended.
+
+    When one side fails, the turn cannot be voted on: the other side's request is cancelled at once
+    (the citizen does not wait for an answer that cannot count, and the team's server stops
+    generating it). What it had already streamed is still shown, so the screen matches what is stored.
+    """
+    ended: set[str] = set()
+    while len(ended) < 2:
+        items = collections.deque([await queue.get()])
+        while not queue.empty():  # coalesce what piled up: fewer, larger websocket frames
+            items.append(queue.get_nowait())
+        pending: dict[str, list[str]] = {}
+        while items:
+            kind, label, payload = items.popleft()
+            if kind == "delta":
+                pending.setdefault(label, []).append(payload)
+                continue
+            if kind == "masked":
+                yield {"type": "identity_masked", "side": label}
+                continue
+            for side_label, pieces in pending.items():
+                yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+            pending = {}
+            ended.add(label)
+            yield _side_end(kind, label, sides[label])
+            other = OTHER[label]
+            if kind != "error" or other in ended:
+                continue
+            await _stop(tasks[other])
+            items.extend(queue.get_nowait() for _ in range(queue.qsize()))
+            late = [(k, p) for k, lab, p in items if lab == other]
+            items.clear()
+            if any(k == "masked" for k, _p in late):
+                yield {"type": "identity_masked", "side": other}
+            if text := "".join(p for k, p in late if k == "delta"):
+                yield {"type": "delta", "side": other, "text": text}
+            # It may have finished on its own just before it was stopped.
+            end = next((k for k, _p in late if k in ("done", "moderated", "error")), None)
+            if end is None:
+                sides[other].error = OTHER_SIDE_FAILED
+                end = "error"
+            ended.add(other)
+            yield _side_end(end, other, sides[other])
+        for side_label, pieces in pending.items():
+            yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+
+
+def _side_end(kind: str, label: str, side: _Side) -> dict[str, Any]:
+    if kind == "done":
+        return {"type": "side_done", "side": label}
+    if kind == "moderated":
+        return {"type": "side_moderated", "side": label, "message": str(MODERATED_ANSWER)}
+    message = (
+        SIDE_ERROR_MESSAGES.get(side.error.kind, DEFAULT_SIDE_ERROR) if side.error else DEFAULT_SIDE_ERROR
+    )
+    return {"type": "side_error", "side": label, "message": str(message)}

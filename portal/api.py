@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -19,6 +19,15 @@ class DomainError(Exception):
         self.message = message
         if code:
             self.code = code
+
+
+class IsStaffMember(permissions.BasePermission):
+    """Someone with a staff-area role (expert, ministry reviewer, administrator)."""
+
+    def has_permission(self, request, view) -> bool:
+        from portal import roles
+
+        return roles.has_role(request.user, *roles.STAFF_ROLES)
 
 
 def exception_handler(exc, context):

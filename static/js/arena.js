@@ -23,6 +23,7 @@
   var busy = false;
   var closed = false;
   var maskedNoteShown = false;
+  var votableTurns = 0;
   var crisisBox = document.getElementById("crisis");
 
   function showCrisis(event) {
@@ -73,9 +74,18 @@
     });
     socket.addEventListener("message", function (event) { handle(JSON.parse(event.data)); });
     socket.addEventListener("close", function (event) {
-      if (event.code === 4403) { location.reload(); return; }
+      if (event.code === 4403) { location.reload(); return; }  // no consent (any more): show the notice
       socket = null;
-      if (busy) closeBattle(text.disconnected);
+      if (!busy) return;
+      if (!votableTurns) { closeBattle(text.disconnected); return; }
+      // The server keeps the turns that finished and drops the interrupted one: they can still be voted on.
+      closed = true;
+      busy = false;
+      input.disabled = true;
+      sendButton.disabled = true;
+      ["a", "b"].forEach(function (side) { panes[side].setAttribute("aria-busy", "false"); });
+      setVoting(true);
+      announce(text.disconnectedVotable);
     });
   }
 
@@ -136,6 +146,7 @@
       case "turn_done":
         busy = false;
         if (!event.votable) { closeBattle(text.failed); break; }
+        votableTurns += 1;
         setVoting(true);
         if (event.turns_left <= 0) {
           input.disabled = true;

@@ -88,7 +88,7 @@ async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(
     for scenario in ("leaky", "plain"):
         await database_sync_to_async(endpoint_register)(
             team=f"팀 {scenario}", model=f"모델 {scenario}", base_url=recording_server.base_url(scenario),
-            model_id=scenario,
+            model_id=scenario, internal=True,
         )  # fmt: skip
     communicator, _, _ = await connect(consented_session)
     await communicator.send_json_to({"type": "prompt", "text": "제 번호 010-1234-5678 로 연락 주세요"})

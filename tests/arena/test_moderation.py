@@ -75,7 +75,11 @@ def upstream():
 async def register(upstream):
     for name in HARMFUL:
         await database_sync_to_async(endpoint_register)(
-            team=f"팀 {name}", model=f"모델 {name}", base_url=upstream.base_url(name), model_id=name
+            team=f"팀 {name}",
+            model=f"모델 {name}",
+            base_url=upstream.base_url(name),
+            model_id=name,
+            internal=True,
         )
 
 

@@ -73,7 +73,9 @@ def test_keyboard_only_battle(page, portal_url, demo_pair):
 def test_failing_side_shows_a_message_and_no_vote(page, portal_url, demo_endpoints, settings):
     settings.ARENA_CONNECT_TIMEOUT = 1
     demo_endpoints("demo-garam")
-    endpoint_register(team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="x")
+    endpoint_register(
+        team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="x", internal=True
+    )
     page.goto(portal_url + "/arena/")
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("안녕하세요")
