@@ -173,6 +173,8 @@ def _person_claims(**overrides) -> dict:
         "address": {"region": "서울특별시"},
     }
     return claims | overrides
+
+
 @pytest.fixture
 def live_portal(seed_data):
     """The portal's ASGI application on a real port, as portal.asgi serves it once its start-up checks
