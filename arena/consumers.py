@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,8 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
             return
         self.battle_id: str | None = None
         self.turn_task: asyncio.Task | None = None
+        # Today's keyed hashes of the network and device, for the limits and the vote checks.
+        self.client = await database_sync_to_async(limits.client_from_scope)(self.scope)
         await self.accept()
 
     async def receive_json(self, content, **kwargs) -> None:
@@ -48,9 +51,8 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def _relay_turn(self, text) -> None:
-        network = limits.network_of((self.scope.get("client") or [None])[0])
         async for event in streaming.turn_run(
-            battle_id=self.battle_id, voter=self.voter, prompt=text, network=network
+            battle_id=self.battle_id, voter=self.voter, prompt=text, client=self.client
         ):
             if event["type"] == "battle":
                 self.battle_id = event["battle_id"]

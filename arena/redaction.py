@@ -491,6 +491,28 @@ def redact(text: str) -> Redaction:
     return Redaction(rendered, findings)
 
 
+def preview(text: str) -> dict:
+    """For the citizen, before sending: the prompt as segments of its own text (invisible characters
+    left out), the ones that would be masked carrying their kind and its label."""
+    result = redact(text)
+    segments: list[dict] = []
+    last = 0
+    for finding in result.findings:
+        if finding.start > last:
+            segments.append({"text": textnorm.clean(text[last : finding.start])})
+        segments.append(
+            {
+                "text": textnorm.clean(text[finding.start : finding.end]),
+                "kind": finding.kind,
+                "label": LABELS[finding.kind],
+            }
+        )
+        last = finding.end
+    if last < len(text):
+        segments.append({"text": textnorm.clean(text[last:])})
+    return {"segments": [s for s in segments if s["text"]], "kinds": result.kinds, "masked": result.text}
+
+
 # --- answers as they stream --------------------------------------------------------------------------
 
 # Read backwards from the end of what has arrived: the tail that could still grow into a finding.

@@ -155,7 +155,7 @@ def _side_fields(side: SideResult) -> dict[str, object]:
     }
 
 
-def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
+def vote_record(*, battle_id, voter: str, choice: str, client: limits.Client | None = None) -> Vote:
     """Record the one vote of a battle, atomically, and close the battle.
 
     A second vote on the same battle (double click, replay, another tab) returns the stored vote
@@ -180,14 +180,17 @@ def vote_record(*, battle_id, voter: str, choice: str) -> Vote:
         last_turn = battle.turns.order_by("-index").first()
         if last_turn is None:
             raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
-        limits.take((limits.votes_per_day(), voter, 1))
+        from arena.panel import panel_voter
+
+        within = limits.vote_take(voter=voter, client=client, exempt=panel_voter(voter))
         seconds = max(0.0, (timezone.now() - last_turn.finished_at).total_seconds())
         vote = Vote.objects.create(
             battle=battle,
             choice=choice,
             voter=voter,
-            inclusion=_inclusion_at_vote(battle, seconds),
+            inclusion=_inclusion_at_vote(battle, seconds) if within else Vote.Inclusion.RATE_LIMITED,
             seconds_after_last_token=seconds,
+            network=client.network if client else "",
         )
         ledger_append(vote=vote)
         battle.status = Battle.Status.VOTED

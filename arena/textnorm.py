@@ -169,9 +169,9 @@ class Normalized:
         s_start = self.source_offset(start)
         return s_start, max(s_start, self.source_offset(end, end=True))
 
-    def render(self, replacements: Iterable[tuple[int, int, str]] = ()) -> str:
-        """The source without invisible characters, each (start, end, new) span of .text replaced.
-        Spans must not overlap; they are applied in order."""
+    def render(self, replacements: Iterable[tuple[int, int, str]] = (), upto: int | None = None) -> str:
+        """The source (up to source offset `upto`) without invisible characters, each (start, end,
+        new) span of .text replaced. Spans must not overlap."""
         parts: list[str] = []
         last = 0
         for start, end, new in sorted(replacements):
@@ -179,7 +179,7 @@ class Normalized:
             parts.append(self._visible(last, max(last, s_start)))
             parts.append(new)
             last = max(last, s_end)
-        parts.append(self._visible(last, len(self.source)))
+        parts.append(self._visible(last, len(self.source) if upto is None else max(last, upto)))
         return "".join(parts)
 
     def _visible(self, start: int, end: int) -> str:
