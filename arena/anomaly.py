@@ -11,6 +11,10 @@ two tests, each an e-value on its own:
   won and (1 - q) / P(m loses) when it lost (a voter who always backs one model grows it); the average
   over all models keeps it an e-value whichever model is favoured.
 Ties and both-bad votes carry no evidence either way and are skipped.
+
+The "voter" index is any grouping: the network rules (arena/integrity.py) pass one index per
+(network, time window) group of first-time voters and read the favouritism e-value alone, since
+what they look for is a group backing one model, not a group with unusual taste.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class VoterScores:
     log_evalue: np.ndarray  # (n_voters,) natural log of the combined e-value
     favoured: np.ndarray  # (n_voters,) model with the largest favouritism e-value
     decisive: np.ndarray  # (n_voters,) decisive votes per voter
+    log_favouritism: np.ndarray  # (n_voters,) the favouritism e-value alone (one model backed)
 
 
 def voter_scores(voter, model_a, model_b, outcome, theta, n_voters: int) -> VoterScores:
@@ -59,6 +64,7 @@ def voter_scores(voter, model_a, model_b, outcome, theta, n_voters: int) -> Vote
         log_evalue=combined,
         favoured=per_model.argmax(axis=1),
         decisive=np.bincount(v, minlength=n_voters),
+        log_favouritism=favouritism,
     )
 
 

@@ -9,6 +9,7 @@ network tests: they are one person each by identity check, and only their own te
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -77,8 +78,9 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     """The anomaly test per network and time window: group the counted votes of first-time voters
     (voters whose first vote falls in the window) by network and window, and test each group of at
     least ARENA_BURST_MIN_VOTERS voters as if it were one voter, against ratings fitted on every
-    other counted vote (so a burst big enough to move the ratings cannot hide behind them). A group
-    whose e-value reaches 1/alpha is flagged (NetworkFlag, with the reason in words) and its votes
+    other counted vote (so a burst big enough to move the ratings cannot hide behind them), on the
+    favouritism e-value (arena/anomaly.py): do they back one model more than those ratings make
+    likely? A group whose e-value reaches 1/alpha is flagged (NetworkFlag, with the reason in words) and its votes
     set to `network_burst`. Windows: ARENA_BURST_WINDOW_SECONDS, and the whole day."""
     from arena.models import PanelMember
     from arena.panel import active_campaign
@@ -91,7 +93,10 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
         else set()
     )
     rows = list(
-        Vote.objects.filter(inclusion=Vote.Inclusion.VALID).values_list(
+        # Votes a reviewer restored after an earlier flag stay restored.
+        Vote.objects.filter(inclusion=Vote.Inclusion.VALID)
+        .exclude(flag__status=NetworkFlag.Status.CLEARED)
+        .values_list(
             "id", "voter", "network", "created_at", "battle__model_a_id", "battle__model_b_id", "choice"
         )
     )
@@ -103,6 +108,9 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     a = np.array([m_index[r[4]] for r in rows])
     b = np.array([m_index[r[5]] for r in rows])
     o = np.array([OUTCOME[r[6]] for r in rows])
+    pairs = list(itertools.combinations(range(len(models)), 2))
+    pair_a = np.array([p[0] for p in pairs], dtype=np.int64)
+    pair_b = np.array([p[1] for p in pairs], dtype=np.int64)
     groups: dict[tuple[str, int, int], list[int]] = defaultdict(list)
     for window in sorted({settings.ARENA_BURST_WINDOW_SECONDS, 86400}):
         for i, (_, voter, network, created_at, *_rest) in enumerate(rows):
@@ -126,12 +134,20 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
         inside = np.zeros(len(rows), dtype=bool)
         inside[members] = True
         outside = ~inside
-        fit = ratings.fit_bradley_terry(a[outside], b[outside], o[outside], len(models), interval="sandwich")
+        # Everyone else's votes, plus one win each way for every pair: with few other votes the
+        # reference stays near "all models alike" instead of swinging to extremes.
+        fit = ratings.fit_bradley_terry(
+            np.concatenate([a[outside], pair_a, pair_b]),
+            np.concatenate([b[outside], pair_b, pair_a]),
+            np.concatenate([o[outside], np.zeros(2 * len(pair_a), dtype=np.int64)]),
+            len(models),
+            interval="sandwich",
+        )
         theta = (fit.rating - ratings.BASE) / ratings.SCALE
         scores = anomaly.voter_scores(
             np.zeros(len(members), dtype=np.int64), a[inside], b[inside], o[inside], theta, 1
         )
-        log_e = float(scores.log_evalue[0])
+        log_e = float(scores.log_favouritism[0])
         if log_e < math.log(1 / alpha):
             continue
         window_start = dt.datetime.fromtimestamp(slot * window, tz=dt.UTC)

@@ -12,6 +12,7 @@ staff_patterns = (
         path("integrity/", views.staff_integrity, name="integrity"),
         path("panel/", views.staff_panel, name="panel"),
         path("integrity/voters/<int:flag_id>/", views.staff_voter_decide, name="voter_decide"),
+        path("integrity/networks/<int:flag_id>/", views.staff_network_decide, name="network_decide"),
     ],
     "staff",
 )

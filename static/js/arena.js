@@ -218,6 +218,7 @@
 
   function closePreview() {
     preview.hidden = true;
+    previewText.textContent = "";  // the citizen's raw details do not linger in the page
     previewPending = null;
     busy = false;
     setSending(!closed);
@@ -225,6 +226,7 @@
 
   function sendPrompt(prompt) {
     preview.hidden = true;
+    previewText.textContent = "";
     previewPending = null;
     busy = true;
     setVoting(false);

@@ -190,3 +190,50 @@ async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(
     assert battle.identity_leak
     vote = await database_sync_to_async(vote_record)(battle_id=battle.pk, voter=voter, choice="a")
     assert vote.inclusion == Vote.Inclusion.IDENTITY_LEAK
+
+
+COVERT = {
+    "tagged": lambda n: [
+        head(),
+        sse(chunk("안내해 드\U000e0048\U000e0058")),
+        sse(chunk("리겠습니다. 주민번호 예시는 900")),
+        sse(chunk("101-12")),
+        sse(chunk("34567 처럼 생겼어요.", finish="stop")),
+        sse("[DONE]"),
+    ],
+    "plain": lambda n: [head(), sse(chunk("안내해 드리겠습니다.", finish="stop")), sse("[DONE]")],
+}
+
+
+@pytest.fixture
+def covert_server():
+    server = MisbehavingServer(COVERT).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_watermark_is_removed_and_marks_the_battle_and_an_invented_number_never_streams(
+    covert_server, consented_session, voter
+):
+    for scenario in COVERT:
+        await database_sync_to_async(endpoint_register)(
+            team=f"팀 {scenario}", model=f"모델 {scenario}", base_url=covert_server.base_url(scenario),
+            model_id=scenario,
+        )  # fmt: skip
+    communicator, _, _ = await connect(consented_session)
+    await communicator.send_json_to({"type": "prompt", "text": "주민번호 예시 알려줘"})
+    events = await events_until_turn_done(communicator)
+    await communicator.disconnect()
+    deltas = [e["text"] for e in events if e["type"] == "delta"]
+    wire = "".join(deltas)
+    assert "\U000e0048" not in wire and "[주민등록번호]" in wire
+    assert not any(digit in wire for digit in "0123456789")  # no piece of the number, in any frame
+    assert any(e["type"] == "identity_masked" for e in events)
+    turn = await database_sync_to_async(Turn.objects.select_related("battle").get)()
+    streamed = {
+        side: "".join(e["text"] for e in events if e["type"] == "delta" and e["side"] == side)
+        for side in "ab"
+    }
+    assert (turn.response_a, turn.response_b) == (streamed["a"], streamed["b"])  # shown equals stored
+    assert turn.battle.identity_leak
