@@ -9,7 +9,6 @@ network tests: they are one person each by identity check, and only their own te
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -77,11 +76,11 @@ def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:
 def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     """The anomaly test per network and time window: group the counted votes of first-time voters
     (voters whose first vote falls in the window) by network and window, and test each group of at
-    least ARENA_BURST_MIN_VOTERS voters as if it were one voter, against ratings fitted on every
-    other counted vote (so a burst big enough to move the ratings cannot hide behind them), on the
-    favouritism e-value (arena/anomaly.py): do they back one model more than those ratings make
-    likely? A group whose e-value reaches 1/alpha is flagged (NetworkFlag, with the reason in words) and its votes
-    set to `network_burst`. Windows: ARENA_BURST_WINDOW_SECONDS, and the whole day."""
+    least ARENA_BURST_MIN_VOTERS voters as if it were one voter (anomaly.groups_test: the favouritism
+    e-value against ratings fitted on the votes in no such group, so neither one big burst nor a
+    brigade spread over many networks can hide behind them). A group whose e-value reaches 1/alpha
+    is flagged (NetworkFlag, with the reason in words) and its votes set to `network_burst`.
+    Windows: ARENA_BURST_WINDOW_SECONDS, and the whole day (the wider first)."""
     from arena.models import PanelMember
     from arena.panel import active_campaign
 
@@ -108,9 +107,6 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     a = np.array([m_index[r[4]] for r in rows])
     b = np.array([m_index[r[5]] for r in rows])
     o = np.array([OUTCOME[r[6]] for r in rows])
-    pairs = list(itertools.combinations(range(len(models)), 2))
-    pair_a = np.array([p[0] for p in pairs], dtype=np.int64)
-    pair_b = np.array([p[1] for p in pairs], dtype=np.int64)
     groups: dict[tuple[str, int, int], list[int]] = defaultdict(list)
     for window in sorted({settings.ARENA_BURST_WINDOW_SECONDS, 86400}):
         for i, (_, voter, network, created_at, *_rest) in enumerate(rows):
@@ -126,67 +122,68 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
         )
     )
     already: set[int] = set()
-    for (network, window, slot), members in sorted(groups.items(), key=lambda g: -len(g[1])):
-        voters = {rows[i][1] for i in members}
-        if len(voters) < settings.ARENA_BURST_MIN_VOTERS or all(rows[i][0] in already for i in members):
-            continue  # too few to be a burst, or already set aside as part of a wider window
-        stats["groups"] += 1
-        inside = np.zeros(len(rows), dtype=bool)
-        inside[members] = True
-        outside = ~inside
-        # Everyone else's votes, plus one win each way for every pair: with few other votes the
-        # reference stays near "all models alike" instead of swinging to extremes.
-        fit = ratings.fit_bradley_terry(
-            np.concatenate([a[outside], pair_a, pair_b]),
-            np.concatenate([b[outside], pair_b, pair_a]),
-            np.concatenate([o[outside], np.zeros(2 * len(pair_a), dtype=np.int64)]),
-            len(models),
-            interval="sandwich",
-        )
-        theta = (fit.rating - ratings.BASE) / ratings.SCALE
-        scores = anomaly.voter_scores(
-            np.zeros(len(members), dtype=np.int64), a[inside], b[inside], o[inside], theta, 1
-        )
-        log_e = float(scores.log_favouritism[0])
-        if log_e < math.log(1 / alpha):
-            continue
-        window_start = dt.datetime.fromtimestamp(slot * window, tz=dt.UTC)
-        if (network, window_start, window) in decided:
-            continue
-        favoured = models[int(scores.favoured[0])]
-        vote_ids = [rows[i][0] for i in members if rows[i][0] not in already]
-        backed = sum(
-            1
-            for i in members
-            if o[i] <= 1
-            and ((o[i] == 0 and rows[i][4] == favoured) or (o[i] == 1 and rows[i][5] == favoured))
-        )
-        name = ModelEndpoint.objects.select_related("team").get(pk=favoured)
-        reason = (
-            f"같은 네트워크에서 처음 투표한 {len(voters)}명이 {window // 60}분 구간 안에 투표했고, "
-            f"승패가 갈린 {int(scores.decisive[0])}표 가운데 {backed}표가 같은 모델({name.name}, {name.team.name})을 "
-            f"지지했습니다. 나머지 투표로 맞춘 순위에서 이럴 e-value는 {math.exp(min(log_e, 700)):.3g}입니다 "
-            f"(기준 {1 / alpha:.0f} 이상)."
-        )
-        with transaction.atomic():
-            flag, _created = NetworkFlag.objects.update_or_create(
+    candidates = [
+        (key, members)
+        for key, members in sorted(groups.items(), key=lambda g: (-g[0][1], -len(g[1])))
+        if len({rows[i][1] for i in members}) >= settings.ARENA_BURST_MIN_VOTERS
+    ]
+    for window in sorted({key[1] for key, _ in candidates}, reverse=True):
+        of_window = [(key, members) for key, members in candidates if key[1] == window]
+        tests = anomaly.groups_test(a, b, o, [np.array(m) for _, m in of_window], len(models))
+        for ((network, _window, slot), members), test in zip(of_window, tests, strict=True):
+            stats["groups"] += 1
+            if all(rows[i][0] in already for i in members) or test.log_evalue < math.log(1 / alpha):
+                continue  # not a burst, or already set aside as part of a wider window
+            window_start = dt.datetime.fromtimestamp(slot * window, tz=dt.UTC)
+            if (network, window_start, window) in decided:
+                continue
+            vote_ids = [rows[i][0] for i in members if rows[i][0] not in already]
+            stats["votes"] += _burst_flag(
                 network=network,
                 window_start=window_start,
-                window_seconds=window,
-                defaults={
-                    "favoured_id": favoured,
-                    "voters": len(voters),
-                    "decisive_votes": int(scores.decisive[0]),
-                    "log_evalue": log_e,
-                    "reason": reason,
-                },
+                window=window,
+                voters=len({rows[i][1] for i in members}),
+                favoured=models[test.favoured],
+                backed=sum(
+                    1
+                    for i in members
+                    if (o[i] == 0 and rows[i][4] == models[test.favoured])
+                    or (o[i] == 1 and rows[i][5] == models[test.favoured])
+                ),
+                test=test,
+                alpha=alpha,
+                vote_ids=vote_ids,
             )
-            stats["votes"] += Vote.objects.filter(pk__in=vote_ids, inclusion=Vote.Inclusion.VALID).update(
-                inclusion=Vote.Inclusion.NETWORK_BURST, flag=flag
-            )
-        already.update(vote_ids)
-        stats["flagged"] += 1
+            already.update(vote_ids)
+            stats["flagged"] += 1
     return stats
+
+
+def _burst_flag(*, network, window_start, window, voters, favoured, backed, test, alpha, vote_ids) -> int:
+    """Store the flag with its reason in words and set the group's counted votes aside."""
+    model = ModelEndpoint.objects.select_related("team").get(pk=favoured)
+    reason = (
+        f"같은 네트워크에서 처음 투표한 {voters}명이 {window // 60}분 구간 안에 투표했고, "
+        f"승패가 갈린 {test.decisive}표 가운데 {backed}표가 같은 모델({model.name}, {model.team.name})을 "
+        f"지지했습니다. 다른 투표로 맞춘 순위에서 이럴 e-value는 {math.exp(min(test.log_evalue, 700)):.3g}입니다 "
+        f"(기준 {1 / alpha:.0f} 이상)."
+    )
+    with transaction.atomic():
+        flag, _created = NetworkFlag.objects.update_or_create(
+            network=network,
+            window_start=window_start,
+            window_seconds=window,
+            defaults={
+                "favoured_id": favoured,
+                "voters": voters,
+                "decisive_votes": test.decisive,
+                "log_evalue": test.log_evalue,
+                "reason": reason,
+            },
+        )
+        return Vote.objects.filter(pk__in=vote_ids, inclusion=Vote.Inclusion.VALID).update(
+            inclusion=Vote.Inclusion.NETWORK_BURST, flag=flag
+        )
 
 
 @transaction.atomic

@@ -124,10 +124,10 @@ _EMAIL_AT = re.compile(rb"[@(\[](?:(?<=@)|(?<=[(\[])[Aa][Tt][)\]])")
 _EMAIL_LOCAL = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 
 CONTEXT_WINDOW = 20
+# Alternations of plain words (no IGNORECASE): the engine then skips ahead on their first letters.
 _ACCOUNT_CONTEXT = re.compile(
     r"계좌|통장|입금|송금|이체|예금주|은행|국민|신한|우리|하나|농협|기업|카카오뱅크|토스뱅크|케이뱅크|새마을|"
-    r"우체국|수협|씨티|SC제일|account|bank",
-    re.IGNORECASE,
+    r"우체국|수협|씨티|SC제일|account|Account|ACCOUNT|bank|Bank|BANK"
 )
 _BRN_CONTEXT = re.compile(r"사업자")
 _PASSPORT_CONTEXT = re.compile(r"여권|passport", re.IGNORECASE)
@@ -220,9 +220,28 @@ def ean13_valid(digits: str) -> bool:
     return (10 - total % 10) % 10 == ord(digits[12]) - 48
 
 
+_OWN_WORDS = (
+    "번호",
+    "송장",
+    "바코드",
+    "order",
+    "Order",
+    "ORDER",
+    "case",
+    "Case",
+    "ticket",
+    "tracking",
+    "no",
+    "#",
+)
+
+
 def _own_context(text: str, start: int) -> bool:
     """Does the number at `start` follow its own order/case/receipt word?"""
-    return _OWN_CONTEXT.search(text, max(0, start - 14), start) is not None
+    window = text[max(0, start - 14) : start]
+    if not any(word in window for word in _OWN_WORDS):
+        return False
+    return _OWN_CONTEXT.search(window) is not None
 
 
 _PHONE_SHAPES = frozenset(("mobile", "landline", "representative"))
@@ -259,7 +278,6 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
     if (
         kind
         and b"-" not in raw
-        and 10 <= len(digits) <= 14
         and _ACCOUNT_CONTEXT.search(text, max(0, start - 10), start)
         and not _near(_RRN_CONTEXT, text, start, end)
     ):
@@ -486,8 +504,9 @@ def redact(text: str) -> Redaction:
             last = end
         parts.append(text[last:])
         return Redaction("".join(parts), tuple(Finding(kind, start, end) for start, end, kind in found))
-    rendered = normalized.render((start, end, PLACEHOLDERS[kind]) for start, end, kind in found)
-    findings = tuple(Finding(kind, *normalized.source_span(start, end)) for start, end, kind in found)
+    span = normalized.source_span
+    findings = tuple(Finding(kind, *span(start, end)) for start, end, kind in found)
+    rendered = normalized.render_source((f.start, f.end, PLACEHOLDERS[f.kind]) for f in findings)
     return Redaction(rendered, findings)
 
 

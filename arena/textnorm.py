@@ -49,10 +49,19 @@ TAGS = re.compile("[\U000e0000-\U000e007f]")
 _PICTOGRAPH = "\U0001f000-\U0001ffff\u2300-\u23ff\u2600-\u27bf\u2b50"
 # What is removed: every invisible character except a zero-width joiner between two pictographs
 # (family emoji) and a presentation selector right after one ("❤️").
-_DROP = re.compile(
+_DROP_EXACT = re.compile(
     f"(?:(?![\u200d\ufe0e\ufe0f])[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
     f"|(?<![{_PICTOGRAPH}])\u200d|\u200d(?![{_PICTOGRAPH}])|(?<![{_PICTOGRAPH}])[\ufe0e\ufe0f])+"
 )
+# Without a joiner or selector next to a pictograph every invisible character goes, and a pattern
+# that starts with a character set lets the engine skip ahead in C (the exact one cannot).
+_DROP_ALL = re.compile(f"[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]+")
+_KEEPABLE = re.compile(f"[{_PICTOGRAPH}][\u200d\ufe0e\ufe0f]")
+
+
+def _dropper(text: str) -> re.Pattern:
+    return _DROP_EXACT if _KEEPABLE.search(text) else _DROP_ALL
+
 
 DASHES = (
     "\u002d\u00ad\u02d7\u058a\u05be\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2796"
@@ -172,10 +181,14 @@ class Normalized:
     def render(self, replacements: Iterable[tuple[int, int, str]] = (), upto: int | None = None) -> str:
         """The source (up to source offset `upto`) without invisible characters, each (start, end,
         new) span of .text replaced. Spans must not overlap."""
+        spans = [(*self.source_span(start, end), new) for start, end, new in sorted(replacements)]
+        return self.render_source(spans, upto)
+
+    def render_source(self, spans: Iterable[tuple[int, int, str]], upto: int | None = None) -> str:
+        """The same, with the spans already in source offsets (in order, not overlapping)."""
         parts: list[str] = []
         last = 0
-        for start, end, new in sorted(replacements):
-            s_start, s_end = self.source_span(start, end)
+        for s_start, s_end, new in spans:
             parts.append(self._visible(last, max(last, s_start)))
             parts.append(new)
             last = max(last, s_end)
@@ -187,7 +200,11 @@ class Normalized:
             return self.source[start:end]
         if bisect.bisect_left(self.dropped, start) == bisect.bisect_left(self.dropped, end):
             return self.source[start:end]
-        return _DROP.sub("", self.source[start:end])
+        return self._drop.sub("", self.source[start:end])
+
+    @functools.cached_property
+    def _drop(self) -> re.Pattern:
+        return _dropper(self.source)
 
 
 def _digit_near(text: str, index: int, step: int) -> bool:
@@ -213,9 +230,10 @@ def normalize(text: str) -> Normalized:
     tags = 0
     visible = text
     if INVISIBLE.search(text):
-        dropped = tuple(i for m in _DROP.finditer(text) for i in range(m.start(), m.end()))
+        drop = _dropper(text)
+        dropped = tuple(i for m in drop.finditer(text) for i in range(m.start(), m.end()))
         if dropped:
-            visible = _DROP.sub("", text)
+            visible = drop.sub("", text)
             tags = len(TAGS.findall(text))
     out: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
@@ -270,7 +288,7 @@ def clean(text: str) -> str:
     relayed and stored as."""
     if not text or not INVISIBLE.search(text):
         return text
-    return _DROP.sub("", text)
+    return _dropper(text).sub("", text)
 
 
 def fold(text: str) -> str:
