@@ -272,14 +272,17 @@ def turn_take(
     """A turn's allowance: characters from the voter's own budget in this network and from the
     network's higher ceiling; the same prompt at most so often from one network; a new battle
     counted per pseudonym, device and network (verified panel members: per pseudonym only)."""
-    chars = take(
-        (chars_per_voter(), f"{client.network}|{voter}", len(text)),
-        (chars_per_network(), client.network, len(text)),
-    )
-    requests = [(prompt_repeats(), f"{client.network}|{prompt_digest(text)}", 1)]
+    # Without a client address (a Unix socket and no trusted proxy) there is no network to share a
+    # budget with: only the voter's own limits apply, never one budget for everyone.
+    known = client.network != "unknown"
+    chars_requests = [(chars_per_voter(), f"{client.network}|{voter}", len(text))]
+    if known:
+        chars_requests.append((chars_per_network(), client.network, len(text)))
+    chars = take(*chars_requests)
+    requests = [(prompt_repeats(), f"{client.network if known else voter}|{prompt_digest(text)}", 1)]
     if new_battle:
         requests.append((battles_per_hour(), voter, 1))
-        if not exempt:
+        if known and not exempt:
             requests += [
                 (battles_per_hour_device(), client.device, 1),
                 (battles_per_hour_network(), client.network, 1),

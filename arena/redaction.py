@@ -506,7 +506,7 @@ def redact(text: str) -> Redaction:
         return Redaction("".join(parts), tuple(Finding(kind, start, end) for start, end, kind in found))
     span = normalized.source_span
     findings = tuple(Finding(kind, *span(start, end)) for start, end, kind in found)
-    rendered = normalized.render_source((f.start, f.end, PLACEHOLDERS[f.kind]) for f in findings)
+    rendered = normalized.render_judged((start, end, PLACEHOLDERS[kind]) for start, end, kind in found)
     return Redaction(rendered, findings)
 
 

@@ -190,7 +190,7 @@ def vote_record(*, battle_id, voter: str, choice: str, client: limits.Client | N
             voter=voter,
             inclusion=_inclusion_at_vote(battle, seconds) if within else Vote.Inclusion.RATE_LIMITED,
             seconds_after_last_token=seconds,
-            network=client.network if client else "",
+            network=client.network if client and client.network != "unknown" else "",
         )
         ledger_append(vote=vote)
         battle.status = Battle.Status.VOTED

@@ -55,7 +55,9 @@ _DROP_EXACT = re.compile(
 )
 # Without a joiner or selector next to a pictograph every invisible character goes, and a pattern
 # that starts with a character set lets the engine skip ahead in C (the exact one cannot).
-_DROP_ALL = re.compile(f"[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]+")
+_INVISIBLE_SET = f"[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
+# (Written "[x][x]*", not "[x]+": Python's engine only skips ahead when a pattern starts with a set.)
+_DROP_ALL = re.compile(f"{_INVISIBLE_SET}{_INVISIBLE_SET}*")
 _KEEPABLE = re.compile(f"[{_PICTOGRAPH}][\u200d\ufe0e\ufe0f]")
 
 
@@ -81,7 +83,7 @@ _COMPOSING_STARTERS = frozenset(
 # Runs of anything but plain characters (printable ASCII, tab, newlines, Hangul syllables).
 _PLAIN = r"\t\n\r\x20-\x7e\uac00-\ud7a3"
 # (Spaces inside a run keep a full-width sentence one run.)
-_SPECIAL_RUN = re.compile(f"[^{_PLAIN}]+(?: +[^{_PLAIN}]+)*")
+_SPECIAL_RUN = re.compile(f"[^{_PLAIN}][^{_PLAIN}]*(?: +[^{_PLAIN}]+)*")
 
 
 def _one_to_one_table() -> dict[int, str]:
@@ -141,6 +143,7 @@ class Normalized:
     _edits: tuple[tuple[int, int, int, int], ...] = ()
     dropped: tuple[int, ...] = ()
     tags: int = 0  # how many of the removed characters were tag characters (U+E0000-E007F)
+    visible_text: str | None = None  # the source without them (None: nothing was removed)
 
     @property
     def identical(self) -> bool:
@@ -154,6 +157,33 @@ class Normalized:
     def _dropped_at(self) -> list[int]:
         """Where each removed character would have stood in the visible text."""
         return [index - j for j, index in enumerate(self.dropped)]
+
+    def visible_offset(self, offset: int, *, end: bool = False) -> int:
+        """Where `offset` of .text falls in the source without its invisible characters."""
+        if not self._edits:
+            return offset
+        starts = self._starts
+        i = (bisect.bisect_left(starts, offset) if end else bisect.bisect_right(starts, offset)) - 1
+        if i < 0:
+            return offset
+        t_start, t_end, v_start, v_end = self._edits[i]
+        if end:
+            return v_end if offset <= t_end else offset - t_end + v_end
+        return v_start if offset < t_end else offset - t_end + v_end
+
+    def render_judged(self, replacements: Iterable[tuple[int, int, str]]) -> str:
+        """The source without invisible characters, each (start, end, new) span of .text (in order,
+        not overlapping) replaced: one slice of the visible text per span, no per-span lookups."""
+        visible = self.source if self.visible_text is None else self.visible_text
+        parts: list[str] = []
+        last = 0
+        for start, end, new in replacements:
+            v_start = self.visible_offset(start)
+            parts.append(visible[last : max(last, v_start)])
+            parts.append(new)
+            last = max(last, self.visible_offset(end, end=True))
+        parts.append(visible[last:])
+        return "".join(parts)
 
     def source_offset(self, offset: int, *, end: bool = False) -> int:
         """Where `offset` of .text falls in .source. Inside an edit a start snaps to the edit's start
@@ -280,7 +310,7 @@ def normalize(text: str) -> Normalized:
             out.append(piece)
             length += len(piece)
     out.append(visible[cursor:])
-    return Normalized("".join(out), text, tuple(edits), dropped, tags)
+    return Normalized("".join(out), text, tuple(edits), dropped, tags, visible if dropped else None)
 
 
 def clean(text: str) -> str:
