@@ -93,7 +93,8 @@ _SHAPES = {
     + rb"[0-9]{4}",
     "representative": rb"(?<=1)[568][0-9]{2}-[0-9]{4}",
     "bare": rb"[0-9]{9,18}",
-    "account": rb"[0-9]{1,5}(?:" + _S + rb"[0-9]{1,7}){1,3}",
+    # At least ten digits in all, checked in C before any group is tried (dates and prices are not).
+    "account": rb"(?=(?:[ .\-]{0,3}[0-9]){9})[0-9]{1,5}(?:" + _S + rb"[0-9]{1,7}){1,3}",
 }
 _BRANCHES = list(_SHAPES)
 _NUMBER = re.compile(
@@ -245,6 +246,7 @@ def _own_context(text: str, start: int) -> bool:
 
 
 _PHONE_SHAPES = frozenset(("mobile", "landline", "representative"))
+_DIRECT = {"mobile": "phone", "landline": "phone", "representative": "phone", "driver": "driver_license"}
 
 
 def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[str, int] | None:
@@ -307,6 +309,11 @@ def _numbers(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
     while (m := search(data, pos)) is not None:
         start, end = m.span()
         name = m.lastgroup
+        direct = _DIRECT.get(name)
+        if direct is not None:  # phones and coded licences need no further check
+            yield _PRIORITY[direct], direct, start, end
+            pos = end
+            continue
         found = _classify(name, m.group(), text, start, end)
         if found is None:
             # Failed its check: a later shape may still fit here (a Luhn-failing 16 digits can be an
@@ -453,6 +460,11 @@ _PRIORITY = {
 }
 
 
+def _by_position(candidate: tuple[int, str, int, int]) -> tuple[int, int, int]:
+    priority, _kind, start, end = candidate
+    return start, priority, start - end
+
+
 def findings_in(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every finding in already normalised text, non-overlapping, in order."""
     if not text:
@@ -468,24 +480,27 @@ def findings_in(text: str) -> list[tuple[int, int, str]]:
         candidates.extend(_addresses(text))
         if "뒷" in text or "뒤" in text:
             candidates.extend(_split_registrations(text))
-    if b"@" in data or b"[at]" in data.lower() or b"(at)" in data.lower():
+    if b"@" in data or b"at]" in data.lower() or b"at)" in data.lower():
         candidates.extend(_emails(data))
     if not candidates:
         return []
     # In order of position; where two overlap, the stronger kind wins, then the longer span.
-    candidates.sort(key=lambda c: (c[2], c[0], c[2] - c[3]))
+    candidates.sort(key=_by_position)
     chosen: list[tuple[int, int, str]] = []
     ranks: list[tuple[int, int]] = []
     for priority, kind, start, end in candidates:
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end, kind))
+            ranks.append((priority, start - end))
+            continue
         rank = (priority, start - end)
-        first = len(chosen)
+        first = len(chosen) - 1
         while first and start < chosen[first - 1][1]:
             first -= 1
-        if any(ranks[i] <= rank for i in range(first, len(chosen))):
-            continue  # something stronger already covers part of it
-        del chosen[first:], ranks[first:]
-        chosen.append((start, end, kind))
-        ranks.append(rank)
+        if all(ranks[i] > rank for i in range(first, len(chosen))):
+            del chosen[first:], ranks[first:]
+            chosen.append((start, end, kind))
+            ranks.append(rank)
     return chosen
 
 
