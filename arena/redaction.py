@@ -80,7 +80,8 @@ _S = rb"(?: ?[-.] ?| )"  # a separator: hyphen or dot, spaced or not, or one spa
 # lookbehinds say that digit does not continue a longer number.
 _SHAPES = {
     # A real month and day in the regex: an impossible date falls through to the next shapes in C.
-    "rrn": rb"[0-9](?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])" + _S + rb"?[0-9]{7}",
+    "rrn": rb"[0-9](?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)"
+    rb"|02(?:0[1-9]|1[0-9]|2[0-9]))" + _S + rb"?[0-9]{7}",
     "driver": rb"(?:(?<=1)[1-9]|(?<=2)[0-68])" + _S + rb"?[0-9]{2}" + _S + rb"[0-9]{6}" + _S + rb"[0-9]{2}",
     "driver_region": rb"[0-9]" + _S + rb"[0-9]{6}" + _S + rb"[0-9]{2}",
     "brn": rb"[0-9]{2}" + _S + rb"[0-9]{2}" + _S + rb"[0-9]{5}",
@@ -198,8 +199,7 @@ _DOUBLED = str.maketrans("0123456789", "0246813579")  # 2d, less 9 when two digi
 
 
 def luhn_valid(digits: str) -> bool:
-    doubled = digits[-2::-2].translate(_DOUBLED)
-    return (sum(map(int, digits[::-2])) + sum(map(int, doubled))) % 10 == 0
+    return sum(map(int, digits[::-2] + digits[-2::-2].translate(_DOUBLED))) % 10 == 0
 
 
 def brn_valid(digits: str) -> bool:
@@ -310,7 +310,13 @@ def _numbers(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
         start, end = m.span()
         name = m.lastgroup
         direct = _DIRECT.get(name)
-        if direct is not None:  # phones and coded licences need no further check
+        if direct is None and name == "rrn":
+            raw = m.group()
+            # Written with a hyphen or a dot, a real date (checked by the pattern, but for 29 February)
+            # is a registration number whatever stands around it.
+            if (b"-" in raw or b"." in raw) and raw[2:6] != b"0229":
+                direct = "frn" if raw[-7] in b"5678" else "rrn"
+        if direct is not None:  # phones, coded licences, hyphenated registration numbers
             yield _PRIORITY[direct], direct, start, end
             pos = end
             continue
