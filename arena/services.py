@@ -19,6 +19,7 @@ from arena import limits, sampling
 from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
 from arena.ledger import ledger_append
 from arena.models import Battle, ModelEndpoint, Team, Turn, Vote, VoterProfile
+from arena.panel import panel_voter
 from arena.text_features import answer_style, prompt_language
 
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
@@ -180,8 +181,6 @@ def vote_record(*, battle_id, voter: str, choice: str, client: limits.Client | N
         last_turn = battle.turns.order_by("-index").first()
         if last_turn is None:
             raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
-        from arena.panel import panel_voter
-
         within = limits.vote_take(voter=voter, client=client, exempt=panel_voter(voter))
         seconds = max(0.0, (timezone.now() - last_turn.finished_at).total_seconds())
         vote = Vote.objects.create(

@@ -122,7 +122,7 @@ def test_crisis_prompt_gets_help_not_a_battle(page, portal_url, demo_pair):
     page.get_by_test_id("prompt-input").fill("요즘 너무 힘들어서 죽고 싶어요")
     page.get_by_test_id("send-prompt").click()
     crisis = page.get_by_test_id("crisis")
-    expect(crisis).to_be_visible()
+    expect(crisis).to_be_visible(timeout=20000)  # after the preview round trip, on a loaded machine too
     expect(crisis).to_contain_text("109")
     assert page.get_by_test_id("response-a").inner_text() == ""
     assert_no_axe_violations(page)
