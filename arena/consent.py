@@ -6,7 +6,8 @@ import secrets
 
 from arena.services import voter_pseudonym
 
-CONSENT_VERSION = "2026-11"
+# Bumped when the notice changes (2026-12: network and browser-class hashes for limits and vote checks).
+CONSENT_VERSION = "2026-12"
 SESSION_CONSENT = "arena_consent"
 SESSION_VOTER = "arena_voter"
 

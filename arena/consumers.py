@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_NO_CONSENT)
             return
+        # Today's keyed hashes of the network and device, for the limits and the vote checks.
+        self.client = await database_sync_to_async(limits.client_from_scope)(self.scope)
         await self.accept()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
@@ -67,11 +70,10 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
             await self._bad_message()
 
     async def _relay_turn(self, text) -> None:
-        network = limits.network_of((self.scope.get("client") or [None])[0])
         # aclosing: when the citizen leaves mid-turn the runner is closed at once, so it records the
         # cancelled turn and releases the battle now rather than whenever the generator is collected.
         async with contextlib.aclosing(
-            streaming.turn_run(battle_id=self.battle_id, voter=self.voter, prompt=text, network=network)
+            streaming.turn_run(battle_id=self.battle_id, voter=self.voter, prompt=text, client=self.client)
         ) as events:
             async for event in events:
                 if event["type"] == "battle":

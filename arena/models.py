@@ -240,6 +240,8 @@ class Vote(models.Model):
         DUPLICATE_PROMPT = "duplicate_prompt", _("반복 질문")
         DELETED_BY_CITIZEN = "deleted_by_citizen", _("본인 요청 삭제")
         STAFF_EXCLUDED = "staff_excluded", _("검토자 제외")
+        # First-time voters from one network, within one window, backing the same model (NetworkFlag).
+        NETWORK_BURST = "network_burst", _("같은 네트워크의 신규 투표자 집중")
 
     battle = models.OneToOneField(Battle, on_delete=models.CASCADE, related_name="vote")
     choice = models.CharField(max_length=10, choices=Choice.choices)
@@ -247,6 +249,17 @@ class Vote(models.Model):
     seconds_after_last_token = models.FloatField(_("마지막 토큰 후 투표까지 (초)"))
     inclusion = models.CharField(
         _("집계 포함 여부"), max_length=24, choices=Inclusion.choices, default=Inclusion.VALID, db_index=True
+    )
+    # A keyed hash of the voter's network (/24 or /48) under that day's key, which is destroyed when
+    # the day ends: votes of one network and day can be tested together, no address can be recovered.
+    network = models.CharField(_("네트워크 (일별 키 해시)"), max_length=32, blank=True, db_index=True)
+    flag = models.ForeignKey(
+        "NetworkFlag",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="votes",
+        verbose_name=_("사유"),
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -423,6 +436,56 @@ class VoterFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter[:12]} {self.status}"
+
+
+class DailyKey(models.Model):
+    """The key of one day's network and device hashes. Only today's exists: the previous day's is
+    deleted when today's is made, so a stored hash can no longer be tied to any address."""
+
+    day = models.DateField(unique=True)
+    key = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class NetworkFlag(models.Model):
+    """First-time voters from one network, in one time window, whose votes back one model far more
+    than the ratings from everyone else's votes make likely. Their votes are set aside, not deleted."""
+
+    class Status(models.TextChoices):
+        FLAGGED = "flagged", _("검토 대기")
+        EXCLUDED = "excluded", _("제외 확정")
+        CLEARED = "cleared", _("정상으로 복원")
+
+    network = models.CharField(max_length=32)
+    window_start = models.DateTimeField()
+    window_seconds = models.PositiveIntegerField()
+    favoured = models.ForeignKey(ModelEndpoint, null=True, on_delete=models.SET_NULL, related_name="+")
+    voters = models.PositiveIntegerField(_("신규 투표자 수"))
+    decisive_votes = models.PositiveIntegerField()
+    log_evalue = models.FloatField(_("이상 점수 (log e-value)"))
+    reason = models.TextField(_("사유"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FLAGGED)
+    review_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "-log_evalue"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "window_start", "window_seconds"], name="network_flag_unique_window"
+            )
+        ]
+        verbose_name = _("네트워크 집중 투표")
+        verbose_name_plural = _("네트워크 집중 투표")
+
+    def __str__(self) -> str:
+        return f"{self.network[:10]} {self.window_start:%Y-%m-%d %H:%M} {self.status}"
 
 
 def _campaign_salt() -> str:

@@ -24,10 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arena import services
 from arena.errors import ArenaError
 from arena.models import Campaign, PanelCell, PanelExpertCheck, PanelInvitation, PanelMember, Vote
-from arena.reasons import ReasonInput
 from portal.verification import VerifiedPerson
 
 # Self-declared, optional (sensitive data: asked with its own consent, never exported).
@@ -59,6 +57,13 @@ class PanelRefused(ArenaError):
 
 def active_campaign() -> Campaign | None:
     return Campaign.objects.filter(is_active=True).order_by("-created_at").first()
+
+
+def panel_voter(voter: str) -> bool:
+    """Is this pseudonym a verified member of the active campaign's panel? Network rules never apply
+    to them (they are held to their own limits and checks only)."""
+    campaign = active_campaign()
+    return campaign is not None and PanelMember.objects.filter(campaign=campaign, voter=voter).exists()
 
 
 def age_on(birth: dt.date, today: dt.date) -> int:
@@ -272,14 +277,6 @@ def panel_member_for(voter: str | None) -> PanelMember | None:
     return (
         PanelMember.objects.select_related("cell", "campaign").filter(campaign=campaign, voter=voter).first()
     )
-
-
-def panel_vote_record(*, member: PanelMember, battle_id, choice: str, reason: ReasonInput) -> Vote:
-    """A panel member's vote with its reason; routes the battle to expert re-check when its turn comes."""
-    with transaction.atomic():
-        vote = services.vote_record(battle_id=battle_id, voter=member.voter, choice=choice, reason=reason)
-        expert_check_route(campaign=member.campaign, vote=vote)
-    return vote
 
 
 def expert_check_route(*, campaign: Campaign, vote: Vote) -> bool:

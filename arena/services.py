@@ -15,10 +15,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arena import limits, sampling
+from arena import limits, panel, sampling
 from arena.errors import NO_MODELS_MESSAGE, ArenaError, BattleNotVotable, NoModelsAvailable
 from arena.ledger import ledger_append
-from arena.models import Battle, ModelEndpoint, Team, Turn, Vote, VoteReason, VoterProfile
+from arena.models import Battle, ModelEndpoint, PanelMember, Team, Turn, Vote, VoteReason, VoterProfile
+from arena.panel import panel_voter
 from arena.reasons import ReasonInput
 from arena.text_features import answer_style, prompt_language
 
@@ -198,7 +199,14 @@ def _side_fields(side: SideResult) -> dict[str, object]:
     }
 
 
-def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | None = None) -> Vote:
+def vote_record(
+    *,
+    battle_id,
+    voter: str,
+    choice: str,
+    reason: ReasonInput | None = None,
+    client: limits.Client | None = None,
+) -> Vote:
     """Record the one vote of a battle, atomically, and close the battle.
 
     `reason` (already cleaned by arena.reasons.reason_clean) is stored beside the vote in the same
@@ -226,14 +234,15 @@ def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | Non
         last_turn = battle.turns.filter(cancelled=False).order_by("-index").first()
         if last_turn is None:
             raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
-        limits.take((limits.votes_per_day(), voter, 1))
+        within = limits.vote_take(voter=voter, client=client, exempt=panel_voter(voter))
         seconds = max(0.0, (timezone.now() - last_turn.finished_at).total_seconds())
         vote = Vote.objects.create(
             battle=battle,
             choice=choice,
             voter=voter,
-            inclusion=_inclusion_at_vote(battle, seconds),
+            inclusion=_inclusion_at_vote(battle, seconds) if within else Vote.Inclusion.RATE_LIMITED,
             seconds_after_last_token=seconds,
+            network=client.network if client and client.network != "unknown" else "",
         )
         ledger_append(vote=vote)
         if reason is not None:
@@ -300,3 +309,15 @@ def voter_profile_save(*, voter: str, answers: dict[str, str]) -> VoterProfile:
     """Keep an open-public voter's optional answers (self-reported, used only for reweighting)."""
     profile, _created = VoterProfile.objects.update_or_create(voter=voter, defaults=answers)
     return profile
+
+
+def panel_vote_record(
+    *, member: PanelMember, battle_id, choice: str, reason: ReasonInput, client=None
+) -> Vote:
+    """A panel member's vote with its reason; routes the battle to expert re-check when its turn comes."""
+    with transaction.atomic():
+        vote = vote_record(
+            battle_id=battle_id, voter=member.voter, choice=choice, reason=reason, client=client
+        )
+        panel.expert_check_route(campaign=member.campaign, vote=vote)
+    return vote

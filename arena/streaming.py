@@ -34,13 +34,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arena import inference, limits, moderation, services
+from arena import inference, limits, moderation, services, textnorm
 from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
-from arena.identity import KNOWN_ALIASES, LeakMasker, asks_identity
+from arena.identity import KNOWN_ALIASES, LeakMasker, aliases_for_turn, asks_identity
 from arena.models import Battle, ModelEndpoint, Team
-from arena.redaction import LABELS, redact
+from arena.panel import panel_voter
+from arena.redaction import LABELS, StreamRedactor, redact
 
 RESPONSE_WINDOW = 200  # characters of an answer kept in view of the response rules
+# An answer carrying this many invisible characters (or any tag character) is marked: a model has no
+# use for them but to watermark itself for a bot. They are removed either way.
+COVERT_INVISIBLE = 2
 RULE_SPAN = 80  # longest phrase a response rule is expected to match
 MODERATED_ANSWER = gettext_lazy("이 답변은 안전 기준에 따라 여기서 멈췄습니다.")
 
@@ -60,6 +64,8 @@ class _Side:
     error: inference.InferenceError | None = None
     leaked: bool = False
     tail: str = ""  # the last RESPONSE_WINDOW characters shown, for the response rules
+    tags: int = 0  # tag characters (U+E0000-E007F) removed from the answer
+    invisible: int = 0  # other invisible characters removed from it
 
     def result(self) -> services.SideResult:
         tokens = (self.usage or {}).get("completion_tokens") or self.pieces or None
@@ -70,7 +76,7 @@ class _Side:
         return services.SideResult(
             # Models see only redacted prompts, but may still invent a number that looks personal.
             text=redact("".join(self.text)).text,
-            reasoning=redact("".join(self.reasoning)).text,
+            reasoning=redact(textnorm.clean("".join(self.reasoning))).text,
             ttft_ms=ttft,
             tokens_per_s=rate,
             output_tokens=tokens if isinstance(tokens, int) else None,
@@ -107,6 +113,8 @@ class _TurnPlan:
     endpoint_a: inference.Endpoint
     endpoint_b: inference.Endpoint
     aliases: tuple[str, ...]
+    own_aliases: tuple[str, ...]  # the two models' own registered names: always masked
+    prompts: tuple[str, ...]  # the citizen's earlier prompts in this battle
 
 
 @database_sync_to_async
@@ -150,6 +158,8 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
         endpoint_a=endpoint_config(battle.model_a),
         endpoint_b=endpoint_config(battle.model_b),
         aliases=_aliases(),
+        own_aliases=_own_aliases(battle),
+        prompts=tuple(turn.prompt for turn in turns),
     )
 
 
@@ -165,7 +175,22 @@ def _aliases() -> tuple[str, ...]:
     return tuple(n.strip() for n in names if n.strip())
 
 
+def _own_aliases(battle: Battle) -> tuple[str, ...]:
+    """The names registered for the two models of the battle, their teams and makers."""
+    names: list[str] = []
+    for endpoint in (battle.model_a, battle.model_b):
+        team = endpoint.team
+        names += [team.name, team.organization, *team.aliases.splitlines()]
+        names += [endpoint.name, *endpoint.aliases.splitlines()]
+        # An identifier-like model id ("hx-1-instruct", "org/HX-1") names the model too.
+        for model_id in {endpoint.model_id, endpoint.model_id.rsplit("/", 1)[-1]}:
+            if len(model_id) >= 4 and any(c.isdigit() or c in "-_/." for c in model_id):
+                names.append(model_id)
+    return tuple(n.strip() for n in names if n and n.strip())
+
+
 _record_turn = database_sync_to_async(services.turn_record)
+_on_panel = database_sync_to_async(panel_voter)
 _load_rules = database_sync_to_async(moderation.load_rules)
 _count = database_sync_to_async(moderation.decision_count)
 
@@ -180,6 +205,8 @@ def _refusal(decision: moderation.Decision) -> dict[str, Any]:
 
 
 def check_prompt(text: object) -> str:
+    if isinstance(text, str):
+        text = textnorm.clean(text)  # zero-width characters alone are no question
     if not isinstance(text, str) or not text.strip():
         raise ArenaError(_("질문을 입력해 주세요."), code="empty_prompt")
     text = text.strip()
@@ -199,10 +226,21 @@ class _Moderated(Exception):
 async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, aliases, rules) -> None:
     params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
     masker = LeakMasker(aliases)
+    redactor = StreamRedactor()  # a model may still invent a number that looks personal
     side.started = time.monotonic()
 
+    def guard(content: str) -> str:
+        """Invisible characters out (counted: a watermark unmasks the battle), names masked, personal
+        details redacted; what comes out is what the citizen sees and what is stored."""
+        visible = textnorm.clean(content)
+        if len(visible) != len(content):
+            tags = len(textnorm.TAGS.findall(content))
+            side.tags += tags
+            side.invisible += len(content) - len(visible) - tags
+        return redactor.feed(masker.feed(content))
+
     async def relay(text: str) -> None:
-        if masker.leaked and not side.leaked:
+        if (masker.leaked or side.tags or side.invisible >= COVERT_INVISIBLE) and not side.leaked:
             side.leaked = True
             await queue.put(("masked", side.label, None))
         if not text:
@@ -230,26 +268,27 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
                     side.reasoning.append(item.reasoning)
                 if item.content:
                     side.pieces += 1
-                    # Only text that can no longer become a model name leaves the portal.
-                    await relay(masker.feed(item.content))
+                    # Only text that can no longer become a model name or a personal detail leaves.
+                    await relay(guard(item.content))
             else:
                 side.finish_reason = item.finish_reason or ""
                 side.usage = item.usage
-        await relay(masker.flush())
+        await relay(redactor.feed(masker.flush()) + redactor.flush())
         await queue.put(("done", side.label, None))
     except _Moderated:
         side.finish_reason = "moderated"
         await queue.put(("moderated", side.label, None))
     except inference.InferenceError as error:
         with contextlib.suppress(_Moderated):
-            await relay(masker.flush())
+            await relay(redactor.feed(masker.flush()) + redactor.flush())
         side.error = error
         await queue.put(("error", side.label, None))
 
 
 async def turn_run(
-    *, battle_id, voter: str, prompt: object, network: str = "unknown"
+    *, battle_id, voter: str, prompt: object, client: limits.Client | None = None
 ) -> AsyncIterator[dict[str, Any]]:
+    client = client or limits.Client.unknown()
     try:
         # Redacted before anything else sees it: the endpoints, the database, the export.
         masked = redact(check_prompt(prompt))
@@ -260,17 +299,14 @@ async def turn_run(
             await _count(decision=decision, target="prompt")
             yield _refusal(decision)
             return
-        requests = [
-            (limits.chars_per_network(), network, len(text)),
-            (limits.prompt_repeats(), limits.prompt_digest(text), 1),
-        ]
-        if battle_id is None:
-            requests.append((limits.battles_per_hour(), voter, 1))
-        receipt = await sync_to_async(limits.take)(*requests)
+        exempt = battle_id is None and await _on_panel(voter)
+        allowance = await sync_to_async(limits.turn_take)(
+            voter=voter, client=client, text=text, new_battle=battle_id is None, exempt=exempt
+        )
         try:
             plan = await _plan_turn(battle_id, voter)
         except ArenaError:
-            await sync_to_async(limits.give_back)(receipt)  # no battle, no charge
+            await sync_to_async(allowance.give_back_all)()  # no battle, no charge
             raise
     except limits.LimitExceeded as error:
         yield {
@@ -305,9 +341,11 @@ async def turn_run(
         if settings.ARENA_ANONYMITY_PROMPT
         else []
     )
+    # What the model says of itself is masked, not the names the citizen typed (issue 12.2).
+    aliases = aliases_for_turn(aliases=plan.aliases, own=plan.own_aliases, prompts=(*plan.prompts, text))
     tasks = [
-        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases, rules)),
-        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases, rules)),
+        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, aliases, rules)),
+        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, aliases, rules)),
     ]
     asked = asks_identity(text, plan.aliases)
     completed = False
@@ -320,6 +358,9 @@ async def turn_run(
         # Normally both pumps are done; if the citizen left (the consumer cancelled us or closed this
         # generator), this closes both upstream requests before anything is recorded.
         await _stop(*tasks)
+        if not (sides["a"].text or sides["b"].text):
+            # Nothing streamed (a refused or dead endpoint on both sides): the characters are given back.
+            await sync_to_async(allowance.give_back_chars)()
         if not completed:
             # Release the battle (it would stay in_turn and refuse the vote on the turns already
             # finished) and keep the prompt and what was streamed, marked cancelled. Shielded: a

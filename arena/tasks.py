@@ -58,10 +58,13 @@ def ledger_roots_publish() -> int:
 
 @shared_task
 def voter_anomaly_scan() -> dict[str, int]:
-    """Flag voters whose votes are improbable under the current ratings (beat: hourly)."""
+    """Set aside bursts of first-time voters from one network, then flag voters whose votes are
+    improbable under the current ratings (beat: hourly)."""
+    from arena.integrity import network_burst_scan
     from arena.integrity import voter_anomaly_scan as scan
 
-    return scan()
+    networks = network_burst_scan()
+    return {**scan(), **{f"network_{k}": v for k, v in networks.items()}}
 
 
 @shared_task

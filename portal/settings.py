@@ -378,11 +378,33 @@ ARENA_ANONYMITY_PROMPT = os.environ.get(
 ARENA_VERIFICATION_PROVIDER = os.environ.get(
     "ARENA_VERIFICATION_PROVIDER", "portal.verification.DevelopmentProvider"
 )
-# Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set).
+# Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set), per
+# pseudonym, per device (network + browser class, arena/limits.py) and per network (/24 or /48).
+# Network ceilings sit well above what one person can use, so nobody locks a network out for others.
 ARENA_BATTLES_PER_HOUR = env_int("ARENA_BATTLES_PER_HOUR", 30)
+ARENA_BATTLES_PER_HOUR_PER_DEVICE = env_int("ARENA_BATTLES_PER_HOUR_PER_DEVICE", 200)
+ARENA_BATTLES_PER_HOUR_PER_NETWORK = env_int("ARENA_BATTLES_PER_HOUR_PER_NETWORK", 1000)
 ARENA_VOTES_PER_DAY = env_int("ARENA_VOTES_PER_DAY", 300)
-ARENA_CHARS_PER_2H_PER_NETWORK = env_int("ARENA_CHARS_PER_2H_PER_NETWORK", 100_000)
+# Past these a vote is kept and not counted (rate_limited) rather than refused.
+ARENA_VOTES_PER_DAY_PER_DEVICE = env_int("ARENA_VOTES_PER_DAY_PER_DEVICE", 1000)
+ARENA_VOTES_PER_DAY_PER_NETWORK = env_int("ARENA_VOTES_PER_DAY_PER_NETWORK", 5000)
+# New pseudonyms (consents) a day: a script opening fresh sessions meets these first.
+ARENA_CONSENTS_PER_DAY_PER_DEVICE = env_int("ARENA_CONSENTS_PER_DAY_PER_DEVICE", 40)
+ARENA_CONSENTS_PER_DAY_PER_NETWORK = env_int("ARENA_CONSENTS_PER_DAY_PER_NETWORK", 400)
+# Prompt characters per two hours: each voter's own budget within a network, and the network's ceiling.
+ARENA_CHARS_PER_2H_PER_VOTER = env_int("ARENA_CHARS_PER_2H_PER_VOTER", 40_000)
+ARENA_CHARS_PER_2H_PER_NETWORK = env_int("ARENA_CHARS_PER_2H_PER_NETWORK", 400_000)
+# How often one prompt may be sent per day from one network (never counted for everyone together).
 ARENA_PROMPT_REPEATS_PER_DAY = env_int("ARENA_PROMPT_REPEATS_PER_DAY", 50)
+# The network rules of the anomaly scan: a burst is this many first-time voters from one network in
+# one window whose votes back one model with e-value >= 1/ARENA_NETWORK_ALPHA.
+ARENA_BURST_MIN_VOTERS = env_int("ARENA_BURST_MIN_VOTERS", 5)
+ARENA_BURST_WINDOW_SECONDS = env_int("ARENA_BURST_WINDOW_SECONDS", 3600)
+ARENA_NETWORK_ALPHA = float(os.environ.get("ARENA_NETWORK_ALPHA", "0.01"))
+# The proxies whose X-Forwarded-For uvicorn and gunicorn believe (they read this same variable).
+# Every per-network limit rests on it: behind a proxy that is not listed every citizen looks like the
+# proxy; with "*" while the portal is reachable directly, anyone can claim any address.
+FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # A vote cast sooner than this after the last token cannot have read both answers: kept, not counted.
 ARENA_MIN_SECONDS_TO_VOTE = float(os.environ.get("ARENA_MIN_SECONDS_TO_VOTE", "2"))
 # Days a conversation is kept (stated in the privacy notice); older ones are purged daily.

@@ -15,6 +15,7 @@ staff_patterns = (
         path("open-data/", staff_panel_views.staff_open_data, name="open_data"),
         path("open-data/<int:report_id>/", staff_panel_views.staff_open_data_decide, name="open_data_decide"),
         path("integrity/voters/<int:flag_id>/", views.staff_voter_decide, name="voter_decide"),
+        path("integrity/networks/<int:flag_id>/", views.staff_network_decide, name="network_decide"),
     ],
     "staff",
 )

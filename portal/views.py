@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from arena import integrity
-from arena.models import ModerationCount, Vote, VoterFlag
+from arena.models import ModerationCount, NetworkFlag, Vote, VoterFlag
 from portal import roles
 from portal.health import health_report
 from portal.models import AuditLog
@@ -102,6 +102,7 @@ def staff_integrity(request):
     _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
     context = {
         "flags": VoterFlag.objects.select_related("favoured__team", "reviewed_by")[:200],
+        "network_flags": NetworkFlag.objects.select_related("favoured__team", "reviewed_by")[:200],
         "bias": integrity.position_bias(),
         "excluded": Vote.objects.values("inclusion").annotate(n=Count("id")).order_by("inclusion"),
         "audit": AuditLog.objects.select_related("actor")[:30],
@@ -120,6 +121,25 @@ def staff_voter_decide(request, flag_id: int):
         messages.error(request, _("조치와 사유(5자 이상)를 입력해 주세요. 아무것도 바뀌지 않았습니다."))
         return redirect("staff:integrity")
     decide = integrity.voter_exclude if form.cleaned_data["action"] == "exclude" else integrity.voter_clear
+    changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
+    return redirect("staff:integrity")
+
+
+@login_required
+@require_POST
+def staff_network_decide(request, flag_id: int):
+    _require_staff(request, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
+    flag = get_object_or_404(NetworkFlag, pk=flag_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("조치와 사유(5자 이상)를 입력해 주세요. 아무것도 바뀌지 않았습니다."))
+        return redirect("staff:integrity")
+    decide = (
+        integrity.network_flag_exclude
+        if form.cleaned_data["action"] == "exclude"
+        else integrity.network_flag_clear
+    )
     changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
     return redirect("staff:integrity")
