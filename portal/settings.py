@@ -275,8 +275,9 @@ PERMISSIONS_POLICY = {
 # an error e-mail: see portal/error_reports.py.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.error_reports.SecretsFilter"
 # The addresses of the reverse proxies whose X-Forwarded-For uvicorn believes (uvicorn and gunicorn
-# read this variable themselves). Production refuses "*" and an unset value: either lets one client
-# pose as anyone, or makes every citizen share the proxy's address and its usage limits.
+# read this variable themselves). Every per-network limit rests on it. Production refuses "*" and an
+# unset value: either lets one client pose as anyone, or makes every citizen share the proxy's address
+# and its usage limits.
 FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS")
 # Who may read /healthz in detail without signing in (besides staff): the monitoring network.
 HEALTHZ_DETAIL_NETWORKS = env_list("HEALTHZ_DETAIL_NETWORKS", ["127.0.0.0/8", "::1/128"])
@@ -401,10 +402,6 @@ ARENA_PROMPT_REPEATS_PER_DAY = env_int("ARENA_PROMPT_REPEATS_PER_DAY", 50)
 ARENA_BURST_MIN_VOTERS = env_int("ARENA_BURST_MIN_VOTERS", 5)
 ARENA_BURST_WINDOW_SECONDS = env_int("ARENA_BURST_WINDOW_SECONDS", 3600)
 ARENA_NETWORK_ALPHA = float(os.environ.get("ARENA_NETWORK_ALPHA", "0.01"))
-# The proxies whose X-Forwarded-For uvicorn and gunicorn believe (they read this same variable).
-# Every per-network limit rests on it: behind a proxy that is not listed every citizen looks like the
-# proxy; with "*" while the portal is reachable directly, anyone can claim any address.
-FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # A vote cast sooner than this after the last token cannot have read both answers: kept, not counted.
 ARENA_MIN_SECONDS_TO_VOTE = float(os.environ.get("ARENA_MIN_SECONDS_TO_VOTE", "2"))
 # Days a conversation is kept (stated in the privacy notice); older ones are purged daily.

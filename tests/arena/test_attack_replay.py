@@ -80,7 +80,7 @@ def portal(seed_data, settings):
     settings.ARENA_CONSENTS_PER_DAY_PER_DEVICE = 10
     settings.ARENA_CONSENTS_PER_DAY_PER_NETWORK = 40
     settings.LEADERBOARD_BOOTSTRAP_ROUNDS = 20
-    from portal.asgi import application
+    from portal.routing import application
 
     with ServerThread(application) as server:
         yield server
@@ -215,7 +215,9 @@ def test_thirty_sessions_from_one_address_cannot_rig_the_board(upstream, portal)
         "garam": ("팀 가람", "가람-1"),
         "narae": ("팀 나래", "나래-1"),
     }.items():
-        endpoint_register(team=team, model=model, base_url=upstream.base_url(name), model_id=f"{name}-chat")
+        endpoint_register(
+            team=team, model=model, base_url=upstream.base_url(name), model_id=f"{name}-chat", internal=True
+        )
     watermarker_id = ModelEndpoint.objects.get(name="HX-1").pk
 
     result = async_to_sync(replay)(portal.url)

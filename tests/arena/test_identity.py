@@ -218,9 +218,12 @@ async def test_a_watermark_is_removed_and_marks_the_battle_and_an_invented_numbe
 ):
     for scenario in COVERT:
         await database_sync_to_async(endpoint_register)(
-            team=f"팀 {scenario}", model=f"모델 {scenario}", base_url=covert_server.base_url(scenario),
+            team=f"팀 {scenario}",
+            model=f"모델 {scenario}",
+            base_url=covert_server.base_url(scenario),
             model_id=scenario,
-        )  # fmt: skip
+            internal=True,
+        )
     communicator, _, _ = await connect(consented_session)
     await communicator.send_json_to({"type": "prompt", "text": "주민번호 예시 알려줘"})
     events = await events_until_turn_done(communicator)

@@ -219,7 +219,11 @@ async def test_characters_are_given_back_when_the_citizen_leaves_before_anything
     try:
         for name in ("느린1", "느린2"):
             await database_sync_to_async(endpoint_register)(
-                team=f"팀 {name}", model=name, base_url=server.base_url("slow"), model_id="slow"
+                team=f"팀 {name}",
+                model=name,
+                base_url=server.base_url("slow"),
+                model_id="slow",
+                internal=True,
             )
         communicator, _, _ = await connect(consented_session)
         await communicator.send_json_to({"type": "prompt", "text": "가" * 40})
