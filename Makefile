@@ -27,6 +27,9 @@ locale/.compiled: $(wildcard locale/*/LC_MESSAGES/django.po) $(VENV)/.installed
 setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 	@mkdir -p var
 
+# A developer's machine: DEBUG on, which also allows the embedded services production refuses.
+run bench lint messages: export DJANGO_DEBUG = 1
+
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
@@ -39,7 +42,7 @@ run: setup
 	$(PY) manage.py serve_demo_models --port $(DEMO_PORT) & demo=$$!; \
 	$(PY) manage.py run_periodic > var/periodic.log 2>&1 & periodic=$$!; \
 	$(VENV)/bin/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --log-level warning \
-		--ws-per-message-deflate false
+		--ws-per-message-deflate false --ws-max-size 65536
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -11,26 +11,56 @@ from arena.models import (
     Turn,
     Vote,
 )
+from core import roles
 
 
-class ModelEndpointInline(admin.TabularInline):
+class InternalFlagForAdministrators:
+    """Only an administrator may let an endpoint reach the portal's own network (`is_internal`)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.has_role(request.user, roles.ADMINISTRATOR):
+            fields.append("is_internal")
+        return fields
+
+
+class ModelEndpointInline(InternalFlagForAdministrators, admin.TabularInline):
     model = ModelEndpoint
     extra = 0
-    fields = ["name", "base_url", "model_id", "api_key_env", "weight", "is_active", "is_healthy"]
+    fields = [
+        "name",
+        "base_url",
+        "model_id",
+        "api_key_env",
+        "is_internal",
+        "weight",
+        "is_active",
+        "is_healthy",
+    ]
+    readonly_fields = ["is_healthy"]
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "is_demo"]
+    list_display = ["name", "code", "organization", "is_demo"]
     list_filter = ["is_demo"]
-    search_fields = ["name", "organization"]
+    search_fields = ["name", "code", "organization"]
     inlines = [ModelEndpointInline]
 
 
 @admin.register(ModelEndpoint)
-class ModelEndpointAdmin(admin.ModelAdmin):
-    list_display = ["name", "team", "model_id", "weight", "is_active", "is_healthy", "last_probe_at"]
-    list_filter = ["is_active", "is_healthy", "team"]
+class ModelEndpointAdmin(InternalFlagForAdministrators, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "team",
+        "model_id",
+        "weight",
+        "is_active",
+        "is_internal",
+        "is_healthy",
+        "last_probe_at",
+    ]
+    list_filter = ["is_active", "is_healthy", "is_internal", "team"]
     search_fields = ["name", "model_id", "team__name"]
     readonly_fields = ["is_healthy", "last_probe_at", "last_probe_error", "created_at"]
 

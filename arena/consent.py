@@ -12,7 +12,8 @@ import secrets
 
 from django.conf import settings
 
-CONSENT_VERSION = "2026-11"
+# Bumped when the notice changes (2026-12: network and browser-class hashes for limits and vote checks).
+CONSENT_VERSION = "2026-12"
 SESSION_CONSENT = "arena_consent"
 SESSION_VOTER = "arena_voter"
 

@@ -48,5 +48,8 @@ SIDE_ERROR_MESSAGES = {
     "truncated": _("답변이 끝나기 전에 연결이 끊겼습니다."),
     "protocol": _("모델 서버의 응답 형식이 올바르지 않습니다."),
     "redirect": _("모델 서버의 응답 형식이 올바르지 않습니다."),
+    "blocked_host": _("모델 서버에 연결하지 못했습니다."),
+    # Stopped by the portal: the other side failed, so this turn cannot be voted on anyway.
+    "cancelled": _("다른 쪽 모델이 답하지 못해 이 답변도 멈췄습니다."),
 }
 DEFAULT_SIDE_ERROR = _("모델이 답하지 못했습니다.")

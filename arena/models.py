@@ -4,13 +4,25 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from arena.validators import validate_endpoint_url
+from arena.validators import (
+    api_key_env_problem,
+    validate_endpoint_host,
+    validate_endpoint_url,
+    validate_team_code,
+)
 
 
 class Team(models.Model):
     """A programme team (or a demo stand-in). Its models compete in the arena."""
 
     name = models.CharField(_("팀 이름"), max_length=100, unique=True)
+    code = models.CharField(
+        _("팀 코드"),
+        max_length=20,
+        blank=True,
+        validators=[validate_team_code],
+        help_text=_("영문 대문자와 숫자. 이 팀의 API 키 환경변수는 TEAM_<팀 코드>_KEY 형식입니다."),
+    )
     organization = models.CharField(_("주관 기관"), max_length=200, blank=True)
     description = models.TextField(_("설명"), blank=True)
     aliases = models.TextField(
@@ -23,6 +35,9 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="team_unique_code")
+        ]
         verbose_name = _("참가팀")
         verbose_name_plural = _("참가팀")
 
@@ -56,7 +71,14 @@ class ModelEndpoint(models.Model):
         _("API 키 환경변수"),
         max_length=100,
         blank=True,
-        help_text=_("키를 담은 환경변수 이름. 키 자체는 저장하지 않습니다."),
+        help_text=_("키를 담은 환경변수 이름, TEAM_<팀 코드>_KEY 형식. 키 자체는 저장하지 않습니다."),
+    )
+    is_internal = models.BooleanField(
+        _("내부망 주소 허용"),
+        default=False,
+        help_text=_(
+            "루프백·사설·링크로컬 주소의 서버입니다 (데모 서버, 포털과 같은 망의 서버). 관리자만 켤 수 있습니다."
+        ),
     )
     aliases = models.TextField(
         _("별칭"), blank=True, help_text=_("답변에 나오면 가릴 이름들, 한 줄에 하나 (한국어와 영어 모두)")
@@ -82,8 +104,30 @@ class ModelEndpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.team.name} / {self.name}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, list] = {}
+        try:
+            validate_endpoint_url(self.base_url)
+        except ValidationError:
+            pass  # the field's own validator reports it
+        else:
+            try:
+                validate_endpoint_host(self.base_url, internal=self.is_internal)
+            except ValidationError as error:
+                errors["base_url"] = error.messages
+        # An inline form on a new team's page holds the (unsaved) team without an id yet.
+        team = self.team if self.team_id or ModelEndpoint.team.is_cached(self) else None
+        if (problem := api_key_env_problem(self.api_key_env, team.code if team else "")) is not None:
+            errors["api_key_env"] = [problem]
+        if errors:
+            raise ValidationError(errors)
+
     def api_key(self) -> str | None:
-        if not self.api_key_env:
+        """The key from the environment, read only from the variable this team may name (checked
+        again here, so a row written around the form cannot read DJANGO_SECRET_KEY)."""
+        if not self.api_key_env or api_key_env_problem(self.api_key_env, self.team.code) is not None:
             return None
         return os.environ.get(self.api_key_env) or None
 
@@ -107,6 +151,9 @@ class Battle(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     failure = models.CharField(_("실패 사유"), max_length=200, blank=True)
     in_turn = models.BooleanField(_("답변 생성 중"), default=False)
+    # When the current turn began: a battle left in_turn past the total timeout (a worker died mid-turn)
+    # is released by the periodic sweep so its finished turns can still be voted on.
+    turn_started_at = models.DateTimeField(_("답변 생성 시작"), null=True, blank=True)
     # The vote is kept but not counted: a name leaked in an answer, or the prompt asked for one.
     identity_leak = models.BooleanField(_("모델 정체 노출"), default=False)
     # Filled as turns are stored; the leaderboard's views group on these without reading any text.
@@ -156,6 +203,9 @@ class Turn(models.Model):
     finish_reason_b = models.CharField(max_length=40, blank=True)
     error_a = models.CharField(max_length=300, blank=True)
     error_b = models.CharField(max_length=300, blank=True)
+    # The citizen's connection closed before both answers finished. Kept (the prompt did reach both
+    # models) but not a failure of either model: the battle's earlier finished turns stay votable.
+    cancelled = models.BooleanField(_("연결 끊김으로 중단"), default=False)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
 
@@ -168,7 +218,8 @@ class Turn(models.Model):
 
     @property
     def failed(self) -> bool:
-        return bool(self.error_a or self.error_b)
+        """A model failed this turn (which closes the battle to voting); a cancelled turn did not."""
+        return bool(self.error_a or self.error_b) and not self.cancelled
 
 
 class Vote(models.Model):
@@ -189,6 +240,8 @@ class Vote(models.Model):
         DUPLICATE_PROMPT = "duplicate_prompt", _("반복 질문")
         DELETED_BY_CITIZEN = "deleted_by_citizen", _("본인 요청 삭제")
         STAFF_EXCLUDED = "staff_excluded", _("검토자 제외")
+        # First-time voters from one network, within one window, backing the same model (NetworkFlag).
+        NETWORK_BURST = "network_burst", _("같은 네트워크의 신규 투표자 집중")
 
     battle = models.OneToOneField(Battle, on_delete=models.CASCADE, related_name="vote")
     choice = models.CharField(max_length=10, choices=Choice.choices)
@@ -196,6 +249,17 @@ class Vote(models.Model):
     seconds_after_last_token = models.FloatField(_("마지막 토큰 후 투표까지 (초)"))
     inclusion = models.CharField(
         _("집계 포함 여부"), max_length=24, choices=Inclusion.choices, default=Inclusion.VALID, db_index=True
+    )
+    # A keyed hash of the voter's network (/24 or /48) under that day's key, which is destroyed when
+    # the day ends: votes of one network and day can be tested together, no address can be recovered.
+    network = models.CharField(_("네트워크 (일별 키 해시)"), max_length=32, blank=True, db_index=True)
+    flag = models.ForeignKey(
+        "NetworkFlag",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="votes",
+        verbose_name=_("사유"),
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -372,6 +436,56 @@ class VoterFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter[:12]} {self.status}"
+
+
+class DailyKey(models.Model):
+    """The key of one day's network and device hashes. Only today's exists: the previous day's is
+    deleted when today's is made, so a stored hash can no longer be tied to any address."""
+
+    day = models.DateField(unique=True)
+    key = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class NetworkFlag(models.Model):
+    """First-time voters from one network, in one time window, whose votes back one model far more
+    than the ratings from everyone else's votes make likely. Their votes are set aside, not deleted."""
+
+    class Status(models.TextChoices):
+        FLAGGED = "flagged", _("검토 대기")
+        EXCLUDED = "excluded", _("제외 확정")
+        CLEARED = "cleared", _("정상으로 복원")
+
+    network = models.CharField(max_length=32)
+    window_start = models.DateTimeField()
+    window_seconds = models.PositiveIntegerField()
+    favoured = models.ForeignKey(ModelEndpoint, null=True, on_delete=models.SET_NULL, related_name="+")
+    voters = models.PositiveIntegerField(_("신규 투표자 수"))
+    decisive_votes = models.PositiveIntegerField()
+    log_evalue = models.FloatField(_("이상 점수 (log e-value)"))
+    reason = models.TextField(_("사유"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FLAGGED)
+    review_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "-log_evalue"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "window_start", "window_seconds"], name="network_flag_unique_window"
+            )
+        ]
+        verbose_name = _("네트워크 집중 투표")
+        verbose_name_plural = _("네트워크 집중 투표")
+
+    def __str__(self) -> str:
+        return f"{self.network[:10]} {self.window_start:%Y-%m-%d %H:%M} {self.status}"
 
 
 def _campaign_salt() -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("moderation/", safety_views.staff_moderation, name="moderation"),
     path("integrity/", integrity_views.staff_integrity, name="integrity"),
     path("integrity/voters/<int:flag_id>/", integrity_views.staff_voter_decide, name="voter_decide"),
+    path("integrity/networks/<int:flag_id>/", integrity_views.staff_network_decide, name="network_decide"),
     path("panel/", panel_staff_views.staff_panel, name="panel"),
     path("panel/invitations/", panel_staff_views.staff_panel_invitations, name="panel_invitations"),
     path("open-data/", open_data_views.staff_open_data, name="open_data"),

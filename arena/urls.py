@@ -8,6 +8,7 @@ app_name = "arena"
 urlpatterns = [
     path("", views.battle, name="battle"),
     path("consent/", views.consent, name="consent"),
+    path("preview/", views.prompt_preview, name="prompt_preview"),
     path("vote/", views.vote, name="vote"),
     path("battles/<uuid:battle_id>/", views.battle_detail, name="battle_detail"),
     path("models/<int:endpoint_id>/", leaderboard_views.model_page, name="model"),

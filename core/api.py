@@ -24,6 +24,11 @@ def HasRole(*allowed: str) -> type[BasePermission]:  # noqa: N802 (used like a c
     return _HasRole
 
 
+# Anyone with a staff-area role (expert, ministry reviewer, administrator), as a dotted path for
+# settings that want one (the API schema is served to staff only).
+IsStaff = HasRole()
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"error": {"code": exc.code, "message": str(exc.message)}}, status=exc.http_status)

@@ -40,6 +40,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from authlib.common.security import generate_token
@@ -161,6 +162,20 @@ class OIDCVerification:
             _log(name, "unknown_provider")
             raise VerificationFailed("unknown_provider", _("알 수 없는 본인확인 방법입니다."), status=404)
         return config
+
+    def form_origins(self) -> list[str]:
+        """Where the verify page's buttons lead: each provider's authorization endpoint origin (the
+        page's Content-Security-Policy form-action must allow the redirect that follows the POST).
+        Falls back to the issuer's origin when discovery cannot answer; the start then says why."""
+        origins = []
+        for config in self.methods():
+            try:
+                url = _metadata(config)["authorization_endpoint"]
+            except VerificationFailed:
+                url = config.issuer
+            parts = urlsplit(url)
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+        return sorted(set(origins))
 
     def start(self, name: str, *, redirect_uri: str) -> tuple[str, dict]:
         """The provider's authorization URL, and what the session must keep until the citizen is back."""

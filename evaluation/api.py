@@ -1,4 +1,6 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +14,7 @@ from evaluation.serialize import scorecard_dict
 class ScorecardApi(APIView):
     """The full computed scorecard of a round (ministry reviewers and administrators only)."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str):
         roles.require(request.user, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
         return Response(scorecard_dict(selectors.scorecard_build(get_object_or_404(Round, slug=slug))))
@@ -20,6 +23,7 @@ class ScorecardApi(APIView):
 class ResultsApi(APIView):
     """What the public results page shows: published cells only; withheld ones are null and listed."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, slug: str):
         round_obj = get_object_or_404(Round, slug=slug, is_published=True)
         view = public_view(round_obj)

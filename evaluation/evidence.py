@@ -4,6 +4,7 @@ language."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -11,9 +12,11 @@ import json
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -41,19 +44,95 @@ class RowError:
         }
 
 
+def size_check(size: int) -> None:
+    """Refuse a file over EVIDENCE_MAX_UPLOAD_BYTES before reading it."""
+    limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("파일이 너무 큽니다 (%(size)s). %(limit)s까지 올릴 수 있습니다. 파일을 나눠 올려 주세요.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def decode(content: bytes) -> str:
+    """The text of an upload: UTF-8 (with or without a BOM), UTF-16 with a BOM, or CP949/EUC-KR as
+    Korean Excel saves CSV. Anything else is refused rather than read as garbage."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in content:  # NUL bytes: a binary file, or UTF-16 without its BOM
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        try:
+            text = content.decode("cp949")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if _plausibly_korean(text):
+                return text
+    raise ValidationError(
+        _(
+            "파일의 문자 인코딩을 읽을 수 없습니다. UTF-8(권장) 또는 CP949(EUC-KR)로 저장한 "
+            "CSV나 JSON 파일을 올려 주세요."
+        )
+    )
+
+
+def _plausibly_korean(text: str) -> bool:
+    """CP949 decodes many byte strings that are not Korean (a Latin-1 file, a binary): accept the
+    reading only if every character outside ASCII is Hangul, a CJK or full-width symbol, or common
+    punctuation, and no control character but tab and line breaks appears."""
+    for char in text:
+        code = ord(char)
+        if code < 0x80:
+            if code < 0x20 and char not in "\t\r\n":
+                return False
+            continue
+        if not (
+            0xAC00 <= code <= 0xD7A3  # Hangul syllables
+            or 0x3130 <= code <= 0x318F  # Hangul compatibility jamo
+            or 0x3000 <= code <= 0x303F  # CJK symbols and punctuation
+            or 0x2000 <= code <= 0x206F  # general punctuation
+            or 0xFF00 <= code <= 0xFFEF  # full-width forms
+            or char in "·※°±×÷"
+        ):
+            return False
+    return True
+
+
 def parse(content: bytes | str, filename: str) -> list[dict[str, str]]:
     """Rows of a .csv or .json upload; ValidationError when the file itself cannot be read."""
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    if isinstance(content, bytes):
+        size_check(len(content))
+    text = decode(content) if isinstance(content, bytes) else content
     if filename.lower().endswith(".json"):
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise ValidationError(_("JSON 파일이 너무 깊게 중첩되어 있어 읽을 수 없습니다.")) from None
         except ValueError as error:
             raise ValidationError(_("JSON 파일을 읽을 수 없습니다: %(e)s") % {"e": error}) from error
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise ValidationError(_("JSON 파일은 결과 객체의 목록이어야 합니다."))
+        for number, record in enumerate(data, start=1):
+            for key, value in record.items():
+                if isinstance(value, dict | list):
+                    raise ValidationError(
+                        _(
+                            "%(row)s행 %(column)s 열: 값은 글자나 숫자여야 합니다 (목록이나 객체는 받지 않습니다)."
+                        )
+                        % {"row": number, "column": key}
+                    )
         return [{k: "" if v is None else str(v) for k, v in r.items()} for r in data]
     if filename.lower().endswith(".csv"):
-        return list(csv.DictReader(io.StringIO(text)))
+        try:
+            return list(csv.DictReader(io.StringIO(text)))
+        except csv.Error as error:  # a NUL byte, an over-long field
+            raise ValidationError(_("CSV 파일을 읽을 수 없습니다: %(e)s") % {"e": error}) from error
     raise ValidationError(_("CSV(.csv) 또는 JSON(.json) 파일만 받습니다."))
 
 

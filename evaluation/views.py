@@ -3,8 +3,6 @@ and evidence; experts see only their blind-review queue; the public sees only wh
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arena.models import Campaign
-from core import roles
+from core import roles, spreadsheet
 from evaluation import evidence, reviews, selectors, services
 from evaluation.labels import PUBLISHABLE_EXTRA
 from evaluation.models import RUBRIC, ReviewAssignment, Round, RoundTeam
@@ -124,6 +122,7 @@ def evidence_page(request, slug: str):
                 upload = request.FILES.get("file")
                 if upload is None:
                     raise ValidationError(_("파일을 골라 주세요."))
+                evidence.size_check(upload.size)  # before reading it into memory
                 imported, errors = evidence.benchmarks_import(
                     round_obj=round_obj, rows=evidence.parse(upload.read(), upload.name), actor=request.user
                 )
@@ -183,8 +182,7 @@ def export_csv(request, slug: str):
     data = scorecard_dict(selectors.scorecard_build(_round(slug)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scorecard-{slug}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Korean as UTF-8
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)  # the BOM Korean Excel needs, formula-looking cells defused
     keys = [b["key"] for b in data["blocks"]]
     writer.writerow(
         ["team", *[f"{b['key']} ({b['weight']:g})" for b in data["blocks"]], "total", "rank", "status",

@@ -1,27 +1,20 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels.
+"""ASGI entry point for servers: load Django, refuse unsafe production settings, then serve.
 
-Served by uvicorn in the embedded default (`make run`) and by gunicorn with uvicorn workers in
-production (`gunicorn portal.asgi:application -k uvicorn_worker.UvicornWorker`).
+Served by uvicorn in the embedded default (`make run`) and by gunicorn with the portal's uvicorn worker
+in production (`gunicorn portal.asgi:application -k portal.workers.UvicornWorker`).
 """
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+django.setup(set_prefix=False)
 
-# Django must be set up before anything imports models (the consumers do).
-django_asgi_app = get_asgi_application()
+from portal.checks import refuse_unsafe_start  # noqa: E402
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+refuse_unsafe_start()
 
-from arena.battles.routing import websocket_urlpatterns  # noqa: E402
+from portal.routing import application  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
-)
+__all__ = ["application"]

@@ -2,15 +2,21 @@
 
 With nothing set, the portal runs embedded: SQLite, in-memory channel layer, local-memory cache and
 eager Celery. DATABASE_URL switches to PostgreSQL; REDIS_URL moves the channel layer, the cache and the
-Celery broker to Redis. Every variable is documented in .env.example. portal/checks.py refuses a
-production start (DEBUG off) on the development secret key, the in-memory layer or eager Celery.
+Celery broker to Redis. Every variable is documented in .env.example.
+
+DEBUG is off unless DJANGO_DEBUG=1 says this is a developer's machine (`make run` and the test suite
+set it). With DEBUG off, portal/checks.py refuses to start, in `manage.py` and when the ASGI or WSGI
+application loads, on any development convenience: the development secret key or voter salt, the
+in-memory layer, eager Celery, the development identity provider, an untrusted proxy configuration.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,7 +49,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEV_SECRET_KEY = "dev-insecure-kai-portal-do-not-use-in-production"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEV_SECRET_KEY
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -60,6 +66,7 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "core",
+    "axes",
     "portal",
     "arena",
     "ax_catalog",
@@ -68,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -163,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-conversations": {"task": "arena.battles.tasks.conversations_purge", "schedule": 24 * 3600.0},
     # Voters whose choices are improbable under the current ratings are flagged for review.
     "scan-voter-anomalies": {"task": "arena.integrity.tasks.voter_anomaly_scan", "schedule": 3600.0},
+    # A battle whose turn was never recorded (its process died) is released so it can be voted on.
+    "release-stuck-battles": {"task": "arena.battles.tasks.battles_stuck_release", "schedule": 300.0},
+    # Expired sessions (mostly anonymous citizens') are not kept: the database's clearsessions.
+    "clear-expired-sessions": {"task": "portal.tasks.sessions_clear", "schedule": crontab(hour=4, minute=15)},
     # Each finished day's ledger root is stored (and shown on the methodology page).
     "publish-ledger-roots": {
         "task": "arena.integrity.tasks.ledger_roots_publish",
@@ -185,6 +200,88 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Expired sessions (most are anonymous citizens' consent sessions) are deleted daily by Celery beat.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+
+# Login throttling (django-axes): five wrong passwords lock the account, and separately the address,
+# for AXES_COOLOFF_MINUTES. The admin login goes through the same backend. Counts live in the cache
+# (Redis in production), so no raw address is written to the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.views.login_locked_out"
+AXES_VERBOSE = False
+if not REDIS_URL:
+    # django-axes warns that a local-memory cache is per process. Without Redis the portal is one
+    # process (production refuses to start that way), so the count it keeps is the whole count.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+# --- Security headers (production values unless DEBUG; every one can be overridden) -----------------
+
+# Behind a TLS proxy, uvicorn reads X-Forwarded-Proto from the addresses in FORWARDED_ALLOW_IPS, so
+# Django sees https without SECURE_PROXY_SSL_HEADER (which would trust the header from anyone).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP inside the network
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# No inline script, no inline style, no eval: templates load static files only (JSON data travels in
+# json_script blocks, which are not executed). The favicon is a data: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # CSP 3: 'self' covers ws(s):// to the same host
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The portal uses none of these browser features: a compromised page cannot either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "usb",
+    )
+}
+# Settings whose values may hold passwords (URLs with credentials) never appear on an error page or in
+# an error e-mail: see portal/error_reports.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.error_reports.SecretsFilter"
+# The addresses of the reverse proxies whose X-Forwarded-For uvicorn believes (uvicorn and gunicorn
+# read this variable themselves). Every per-network limit rests on it. Production refuses "*" and an
+# unset value: either lets one client pose as anyone, or makes every citizen share the proxy's address
+# and its usage limits.
+FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS")
+# Who may read /healthz in detail without signing in (besides staff): the monitoring network.
+HEALTHZ_DETAIL_NETWORKS = env_list("HEALTHZ_DETAIL_NETWORKS", ["127.0.0.0/8", "::1/128"])
 
 # --- Internationalisation: Korean first, English second -------------------------------------------
 
@@ -221,21 +318,47 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # The browser's session only: no HTTP Basic, so the API is no password-guessing door beside the
+    # throttled login page.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+    },
+    # REMOTE_ADDR is already the client's address (uvicorn applies FORWARDED_ALLOW_IPS); DRF's default
+    # would take any X-Forwarded-For a client cares to send.
+    "NUM_PROXIES": 0,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "K-AI portal API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "K-AI portal API",
+    "VERSION": "1.0.0",
+    "SERVE_PERMISSIONS": ["core.api.IsStaff"],
+    # One yes/no vocabulary serves several catalogue fields: one schema name for it.
+    "ENUM_NAME_OVERRIDES": {"YesNoEnum": "ax_catalog.models.YesNo"},
+}
 
 # --- Stage evaluation -----------------------------------------------------------------------------
 
 # A Hugging Face-compatible hub for derivative-model counts (GET {hub}/api/models?filter=base_model:...).
 MODEL_HUB_URL = os.environ.get("MODEL_HUB_URL", "https://huggingface.co")
+# The largest benchmark evidence file accepted (the page and import_benchmarks); thousands of rows fit.
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 
 # --- Arena ----------------------------------------------------------------------------------------
 
 # Salt for pseudonymous voter ids; rotate per campaign in production.
-ARENA_VOTER_SALT = os.environ.get("ARENA_VOTER_SALT", "dev-voter-salt")
+DEV_VOTER_SALT = "dev-voter-salt"
+ARENA_VOTER_SALT = os.environ.get("ARENA_VOTER_SALT") or DEV_VOTER_SALT
 ARENA_MAX_TURNS = env_int("ARENA_MAX_TURNS", 5)
 ARENA_MAX_PROMPT_CHARS = env_int("ARENA_MAX_PROMPT_CHARS", 4000)
 ARENA_MAX_OUTPUT_TOKENS = env_int("ARENA_MAX_OUTPUT_TOKENS", 1024)
+# The largest websocket message the battle consumer reads. A prompt of ARENA_MAX_PROMPT_CHARS Hangul is
+# 12 KB of JSON; the servers refuse larger frames first (portal/workers.py, the Makefile, tests/servers.py).
+ARENA_WS_MAX_BYTES = 64 * 1024
 ARENA_CONNECT_TIMEOUT = float(os.environ.get("ARENA_CONNECT_TIMEOUT", "5"))
 ARENA_FIRST_TOKEN_TIMEOUT = float(os.environ.get("ARENA_FIRST_TOKEN_TIMEOUT", "60"))
 ARENA_IDLE_TIMEOUT = float(os.environ.get("ARENA_IDLE_TIMEOUT", "30"))
@@ -257,11 +380,29 @@ ARENA_ANONYMITY_PROMPT = os.environ.get(
 ARENA_VERIFICATION_PROVIDER = os.environ.get(
     "ARENA_VERIFICATION_PROVIDER", "core.verification.DevelopmentProvider"
 )
-# Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set).
+# Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set), per
+# pseudonym, per device (network + browser class, arena/limits.py) and per network (/24 or /48).
+# Network ceilings sit well above what one person can use, so nobody locks a network out for others.
 ARENA_BATTLES_PER_HOUR = env_int("ARENA_BATTLES_PER_HOUR", 30)
+ARENA_BATTLES_PER_HOUR_PER_DEVICE = env_int("ARENA_BATTLES_PER_HOUR_PER_DEVICE", 200)
+ARENA_BATTLES_PER_HOUR_PER_NETWORK = env_int("ARENA_BATTLES_PER_HOUR_PER_NETWORK", 1000)
 ARENA_VOTES_PER_DAY = env_int("ARENA_VOTES_PER_DAY", 300)
-ARENA_CHARS_PER_2H_PER_NETWORK = env_int("ARENA_CHARS_PER_2H_PER_NETWORK", 100_000)
+# Past these a vote is kept and not counted (rate_limited) rather than refused.
+ARENA_VOTES_PER_DAY_PER_DEVICE = env_int("ARENA_VOTES_PER_DAY_PER_DEVICE", 1000)
+ARENA_VOTES_PER_DAY_PER_NETWORK = env_int("ARENA_VOTES_PER_DAY_PER_NETWORK", 5000)
+# New pseudonyms (consents) a day: a script opening fresh sessions meets these first.
+ARENA_CONSENTS_PER_DAY_PER_DEVICE = env_int("ARENA_CONSENTS_PER_DAY_PER_DEVICE", 40)
+ARENA_CONSENTS_PER_DAY_PER_NETWORK = env_int("ARENA_CONSENTS_PER_DAY_PER_NETWORK", 400)
+# Prompt characters per two hours: each voter's own budget within a network, and the network's ceiling.
+ARENA_CHARS_PER_2H_PER_VOTER = env_int("ARENA_CHARS_PER_2H_PER_VOTER", 40_000)
+ARENA_CHARS_PER_2H_PER_NETWORK = env_int("ARENA_CHARS_PER_2H_PER_NETWORK", 400_000)
+# How often one prompt may be sent per day from one network (never counted for everyone together).
 ARENA_PROMPT_REPEATS_PER_DAY = env_int("ARENA_PROMPT_REPEATS_PER_DAY", 50)
+# The network rules of the anomaly scan: a burst is this many first-time voters from one network in
+# one window whose votes back one model with e-value >= 1/ARENA_NETWORK_ALPHA.
+ARENA_BURST_MIN_VOTERS = env_int("ARENA_BURST_MIN_VOTERS", 5)
+ARENA_BURST_WINDOW_SECONDS = env_int("ARENA_BURST_WINDOW_SECONDS", 3600)
+ARENA_NETWORK_ALPHA = float(os.environ.get("ARENA_NETWORK_ALPHA", "0.01"))
 # A vote cast sooner than this after the last token cannot have read both answers: kept, not counted.
 ARENA_MIN_SECONDS_TO_VOTE = float(os.environ.get("ARENA_MIN_SECONDS_TO_VOTE", "2"))
 # Days a conversation is kept (stated in the privacy notice); older ones are purged daily.

@@ -1,5 +1,9 @@
-"""The site shell's own pages: home, health and the staff home that links each role's work."""
+"""The site shell's own pages: home, health, the login lockout answer and the staff home that links
+each role's work."""
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -19,10 +23,33 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
+    """ok / unavailable for anyone (load balancers); which part failed, and why, only for staff and
+    for the monitoring networks: the detail names the services behind the portal."""
     ok, report = health_report()
-    failing = [name for name, item in report.items() if not item["ok"]]
-    body = {"status": "ok" if ok else "unavailable", "failing": failing, "components": report}
+    body: dict[str, object] = {"status": "ok" if ok else "unavailable"}
+    if roles.has_role(request.user, *roles.STAFF_ROLES) or _from_monitoring_network(request):
+        body["failing"] = [name for name, item in report.items() if not item["ok"]]
+        body["components"] = report
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def _from_monitoring_network(request) -> bool:
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in settings.HEALTHZ_DETAIL_NETWORKS)
+
+
+def login_locked_out(request, response=None, credentials=None):
+    """django-axes' answer once an account or an address has too many wrong passwords (admin too)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "portal/login_locked.html",
+        {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
 
 
 @login_required

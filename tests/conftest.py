@@ -30,6 +30,7 @@ def demo_endpoints(demo_models_url):
                 model=BY_ID[m].name,
                 base_url=demo_models_url + "/v1",
                 model_id=m,
+                internal=True,
                 is_demo=True,
             )[0]
             for m in model_ids
@@ -172,3 +173,13 @@ def _person_claims(**overrides) -> dict:
         "address": {"region": "서울특별시"},
     }
     return claims | overrides
+
+
+@pytest.fixture
+def live_portal(seed_data):
+    """The portal's ASGI application on a real port, as portal.asgi serves it once its start-up checks
+    pass. Logging is left to pytest (caplog), so a traceback the server logs is seen by the test."""
+    from portal.routing import application
+
+    with ServerThread(application, log_config=None) as server:
+        yield server.url

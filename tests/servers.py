@@ -19,6 +19,8 @@ class ServerThread:
             log_level="warning",
             lifespan=lifespan,
             ws="websockets-sansio",
+            # As in production (portal/workers.py): frames larger than a prompt needs are refused.
+            ws_max_size=64 * 1024,
             **config,
         )
         self.server = uvicorn.Server(self.config)

@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import json
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from arena.battles import turn as streaming
@@ -18,14 +20,36 @@ CLOSE_NO_CONSENT = 4403
 
 class BattleConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
-        self.voter = session_voter(self.scope.get("session"))
-        if self.voter is None:
-            # Without consent nothing may be sent to a model; the page shows the notice instead.
-            await self.close(code=CLOSE_NO_CONSENT)
-            return
         self.battle_id: str | None = None
         self.turn_task: asyncio.Task | None = None
+        self.voter = session_voter(self.scope.get("session"))
+        if self.voter is None:
+            # Without consent nothing may be sent to a model; the page reloads to the notice. Accept
+            # first: a handshake refused outright reaches the page as 1006, never as this code.
+            await self.accept()
+            await self.close(code=CLOSE_NO_CONSENT)
+            return
+        # Today's keyed hashes of the network and device, for the limits and the vote checks.
+        self.client = await database_sync_to_async(limits.client_from_scope)(self.scope)
         await self.accept()
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """One JSON object in a text frame of a prompt's size; anything else is answered, not raised
+        (a traceback per malformed frame would let anyone fill the log)."""
+        if self.voter is None:
+            return
+        if text_data is None or len(text_data.encode()) > settings.ARENA_WS_MAX_BYTES:
+            await self._bad_message()
+            return
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested deeper than Python recurses
+            await self._bad_message()
+            return
+        await self.receive_json(content)
+
+    async def _bad_message(self) -> None:
+        await self.send_json({"type": "error", "code": "bad_message", "message": _("알 수 없는 요청입니다.")})
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -44,18 +68,18 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "new_battle" and not busy:
             self.battle_id = None
         else:
-            await self.send_json(
-                {"type": "error", "code": "bad_message", "message": _("알 수 없는 요청입니다.")}
-            )
+            await self._bad_message()
 
     async def _relay_turn(self, text) -> None:
-        network = limits.network_of((self.scope.get("client") or [None])[0])
-        async for event in streaming.turn_run(
-            battle_id=self.battle_id, voter=self.voter, prompt=text, network=network
-        ):
-            if event["type"] == "battle":
-                self.battle_id = event["battle_id"]
-            await self.send_json(event)
+        # aclosing: when the citizen leaves mid-turn the runner is closed at once, so it records the
+        # cancelled turn and releases the battle now rather than whenever the generator is collected.
+        async with contextlib.aclosing(
+            streaming.turn_run(battle_id=self.battle_id, voter=self.voter, prompt=text, client=self.client)
+        ) as events:
+            async for event in events:
+                if event["type"] == "battle":
+                    self.battle_id = event["battle_id"]
+                await self.send_json(event)
 
     async def disconnect(self, code) -> None:
         task = getattr(self, "turn_task", None)

@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arena.battles import sampling
 from arena.battles.text_features import answer_style, prompt_language
-from arena.errors import NO_MODELS_MESSAGE, BattleNotVotable, NoModelsAvailable
+from arena.errors import NO_MODELS_MESSAGE, ArenaError, BattleNotVotable, NoModelsAvailable
 from arena.integrity.ledger import ledger_append
 from arena.models import Battle, ModelEndpoint, PanelMember, Turn, Vote, VoteReason, VoterProfile
 from arena.panel import services as panel
 from arena.panel.reasons import ReasonInput
+from arena.panel.services import panel_voter
 from arena.ratings.tasks import leaderboard_refresh
 from arena.safety import limits
 
@@ -65,9 +66,14 @@ def turn_record(
     started_at: dt.datetime,
     finished_at: dt.datetime,
     identity_leak: bool = False,
+    cancelled: bool = False,
 ) -> Turn:
     """Store a finished turn. A failed side closes the battle to voting; a leaked identity keeps the
-    battle votable but marks it, so its vote is stored and left out of the ranking."""
+    battle votable but marks it, so its vote is stored and left out of the ranking.
+
+    A cancelled turn (the citizen's connection closed mid-answer) is stored as such and only releases
+    the battle: it is not counted as a turn, fails no model, and the turns before it stay votable.
+    """
     with transaction.atomic():
         turn = Turn.objects.create(
             battle=battle,
@@ -75,9 +81,17 @@ def turn_record(
             prompt=prompt,
             started_at=started_at,
             finished_at=finished_at,
+            cancelled=cancelled,
             **{f"{name}_a": value for name, value in _side_fields(side_a).items()},
             **{f"{name}_b": value for name, value in _side_fields(side_b).items()},
         )
+        if cancelled:
+            # A name shown in the partial answers was still seen: the vote stays marked.
+            release: dict[str, object] = {"in_turn": False}
+            if identity_leak:
+                release["identity_leak"] = True
+            Battle.objects.filter(pk=battle.pk).update(**release)
+            return turn
         updates: dict[str, object] = {"in_turn": False, "turn_count": F("turn_count") + 1}
         if index == 0:
             updates["language"] = prompt_language(prompt)
@@ -94,8 +108,28 @@ def turn_record(
 
 
 def turn_begin(*, battle_id) -> None:
-    """Mark a turn as streaming: no vote is taken until both sides of it are stored."""
-    Battle.objects.filter(pk=battle_id).update(in_turn=True)
+    """Mark a turn as streaming: no vote is taken until both sides of it are stored.
+
+    One conditional UPDATE, so starting a turn and voting exclude each other: the vote holds the row
+    lock (SELECT ... FOR UPDATE; SQLite's IMMEDIATE transaction) while it checks `in_turn`, and this
+    statement matches only a battle still open and idle once any such lock is released.
+    """
+    started = Battle.objects.filter(pk=battle_id, status=Battle.Status.OPEN, in_turn=False).update(
+        in_turn=True, turn_started_at=timezone.now()
+    )
+    if not started:
+        raise ArenaError(_("이 대결은 끝났습니다. 새 대결을 시작해 주세요."), code="battle_closed")
+
+
+def battles_stuck_release(*, older_than: dt.timedelta) -> int:
+    """Release battles still marked in_turn long after any turn could have ended (the process running
+    the turn died before recording it). Their finished turns become votable again."""
+    cutoff = timezone.now() - older_than
+    return (
+        Battle.objects.filter(in_turn=True)
+        .filter(Q(turn_started_at__lt=cutoff) | Q(turn_started_at__isnull=True))
+        .update(in_turn=False)
+    )
 
 
 def _side_fields(side: SideResult) -> dict[str, object]:
@@ -110,11 +144,18 @@ def _side_fields(side: SideResult) -> dict[str, object]:
     }
 
 
-def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | None = None) -> Vote:
+def vote_record(
+    *,
+    battle_id,
+    voter: str,
+    choice: str,
+    reason: ReasonInput | None = None,
+    client: limits.Client | None = None,
+) -> Vote:
     """Record the one vote of a battle, atomically, and close the battle.
 
     `reason` (already cleaned by arena.panel.reasons.reason_clean) is stored beside the vote in the same
-    transaction: required of panel members by arena.panel.services, optional for anyone.
+    transaction: required of panel members by arena.panel, optional for anyone.
 
     A second vote on the same battle (double click, replay, another tab) returns the stored vote
     unchanged rather than failing, so the citizen still sees the reveal. Raises BattleNotVotable when
@@ -135,17 +176,18 @@ def vote_record(*, battle_id, voter: str, choice: str, reason: ReasonInput | Non
             raise BattleNotVotable(
                 _("한쪽 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 새 대결을 시작해 주세요.")
             )
-        last_turn = battle.turns.order_by("-index").first()
+        last_turn = battle.turns.filter(cancelled=False).order_by("-index").first()
         if last_turn is None:
             raise BattleNotVotable(_("두 모델의 답변이 끝난 뒤에 투표할 수 있습니다."))
-        limits.take((limits.votes_per_day(), voter, 1))
+        within = limits.vote_take(voter=voter, client=client, exempt=panel_voter(voter))
         seconds = max(0.0, (timezone.now() - last_turn.finished_at).total_seconds())
         vote = Vote.objects.create(
             battle=battle,
             choice=choice,
             voter=voter,
-            inclusion=_inclusion_at_vote(battle, seconds),
+            inclusion=_inclusion_at_vote(battle, seconds) if within else Vote.Inclusion.RATE_LIMITED,
             seconds_after_last_token=seconds,
+            network=client.network if client and client.network != "unknown" else "",
         )
         ledger_append(vote=vote)
         if reason is not None:
@@ -206,9 +248,13 @@ def voter_profile_save(*, voter: str, answers: dict[str, str]) -> VoterProfile:
     return profile
 
 
-def panel_vote_record(*, member: PanelMember, battle_id, choice: str, reason: ReasonInput) -> Vote:
+def panel_vote_record(
+    *, member: PanelMember, battle_id, choice: str, reason: ReasonInput, client=None
+) -> Vote:
     """A panel member's vote with its reason; routes the battle to expert re-check when its turn comes."""
     with transaction.atomic():
-        vote = vote_record(battle_id=battle_id, voter=member.voter, choice=choice, reason=reason)
+        vote = vote_record(
+            battle_id=battle_id, voter=member.voter, choice=choice, reason=reason, client=client
+        )
         panel.expert_check_route(campaign=member.campaign, vote=vote)
     return vote

@@ -20,6 +20,7 @@ No event ever names a model or a team: the reveal happens only through the vote.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -34,15 +35,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arena.battles import services
-from arena.battles.identity import KNOWN_ALIASES, LeakMasker, asks_identity
+from arena.battles.identity import KNOWN_ALIASES, LeakMasker, aliases_for_turn, asks_identity
 from arena.endpoints import inference
 from arena.endpoints import services as endpoint_services
 from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
 from arena.models import Battle, ModelEndpoint, Team
-from arena.safety import limits, moderation
-from arena.safety.redaction import LABELS, redact
+from arena.panel.services import panel_voter
+from arena.safety import limits, moderation, textnorm
+from arena.safety.redaction import LABELS, StreamRedactor, redact
 
 RESPONSE_WINDOW = 200  # characters of an answer kept in view of the response rules
+# An answer carrying this many invisible characters (or any tag character) is marked: a model has no
+# use for them but to watermark itself for a bot. They are removed either way.
+COVERT_INVISIBLE = 2
 RULE_SPAN = 80  # longest phrase a response rule is expected to match
 MODERATED_ANSWER = gettext_lazy("이 답변은 안전 기준에 따라 여기서 멈췄습니다.")
 
@@ -62,6 +67,8 @@ class _Side:
     error: inference.InferenceError | None = None
     leaked: bool = False
     tail: str = ""  # the last RESPONSE_WINDOW characters shown, for the response rules
+    tags: int = 0  # tag characters (U+E0000-E007F) removed from the answer
+    invisible: int = 0  # other invisible characters removed from it
 
     def result(self) -> services.SideResult:
         tokens = (self.usage or {}).get("completion_tokens") or self.pieces or None
@@ -72,7 +79,7 @@ class _Side:
         return services.SideResult(
             # Models see only redacted prompts, but may still invent a number that looks personal.
             text=redact("".join(self.text)).text,
-            reasoning=redact("".join(self.reasoning)).text,
+            reasoning=redact(textnorm.clean("".join(self.reasoning))).text,
             ttft_ms=ttft,
             tokens_per_s=rate,
             output_tokens=tokens if isinstance(tokens, int) else None,
@@ -91,6 +98,8 @@ class _TurnPlan:
     endpoint_a: inference.Endpoint
     endpoint_b: inference.Endpoint
     aliases: tuple[str, ...]
+    own_aliases: tuple[str, ...]  # the two models' own registered names: always masked
+    prompts: tuple[str, ...]  # the citizen's earlier prompts in this battle
 
 
 @database_sync_to_async
@@ -99,7 +108,11 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
     if created:
         battle = services.battle_create(voter=voter)
     else:
-        battle = Battle.objects.select_related("model_a", "model_b").filter(pk=battle_id, voter=voter).first()
+        battle = (
+            Battle.objects.select_related("model_a__team", "model_b__team")
+            .filter(pk=battle_id, voter=voter)
+            .first()
+        )
         if battle is None or battle.status != Battle.Status.OPEN:
             raise ArenaError(_("이 대결은 끝났습니다. 새 대결을 시작해 주세요."), code="battle_closed")
     turns = list(battle.turns.order_by("index"))
@@ -130,6 +143,8 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
         endpoint_a=endpoint_services.endpoint_config(battle.model_a),
         endpoint_b=endpoint_services.endpoint_config(battle.model_b),
         aliases=_aliases(),
+        own_aliases=_own_aliases(battle),
+        prompts=tuple(turn.prompt for turn in turns),
     )
 
 
@@ -145,7 +160,22 @@ def _aliases() -> tuple[str, ...]:
     return tuple(n.strip() for n in names if n.strip())
 
 
+def _own_aliases(battle: Battle) -> tuple[str, ...]:
+    """The names registered for the two models of the battle, their teams and makers."""
+    names: list[str] = []
+    for endpoint in (battle.model_a, battle.model_b):
+        team = endpoint.team
+        names += [team.name, team.organization, *team.aliases.splitlines()]
+        names += [endpoint.name, *endpoint.aliases.splitlines()]
+        # An identifier-like model id ("hx-1-instruct", "org/HX-1") names the model too.
+        for model_id in {endpoint.model_id, endpoint.model_id.rsplit("/", 1)[-1]}:
+            if len(model_id) >= 4 and any(c.isdigit() or c in "-_/." for c in model_id):
+                names.append(model_id)
+    return tuple(n.strip() for n in names if n and n.strip())
+
+
 _record_turn = database_sync_to_async(services.turn_record)
+_on_panel = database_sync_to_async(panel_voter)
 _load_rules = database_sync_to_async(moderation.load_rules)
 _count = database_sync_to_async(moderation.decision_count)
 
@@ -160,6 +190,8 @@ def _refusal(decision: moderation.Decision) -> dict[str, Any]:
 
 
 def check_prompt(text: object) -> str:
+    if isinstance(text, str):
+        text = textnorm.clean(text)  # zero-width characters alone are no question
     if not isinstance(text, str) or not text.strip():
         raise ArenaError(_("질문을 입력해 주세요."), code="empty_prompt")
     text = text.strip()
@@ -179,10 +211,21 @@ class _Moderated(Exception):
 async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, aliases, rules) -> None:
     params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
     masker = LeakMasker(aliases)
+    redactor = StreamRedactor()  # a model may still invent a number that looks personal
     side.started = time.monotonic()
 
+    def guard(content: str) -> str:
+        """Invisible characters out (counted: a watermark unmasks the battle), names masked, personal
+        details redacted; what comes out is what the citizen sees and what is stored."""
+        visible = textnorm.clean(content)
+        if len(visible) != len(content):
+            tags = len(textnorm.TAGS.findall(content))
+            side.tags += tags
+            side.invisible += len(content) - len(visible) - tags
+        return redactor.feed(masker.feed(content))
+
     async def relay(text: str) -> None:
-        if masker.leaked and not side.leaked:
+        if (masker.leaked or side.tags or side.invisible >= COVERT_INVISIBLE) and not side.leaked:
             side.leaked = True
             await queue.put(("masked", side.label, None))
         if not text:
@@ -212,26 +255,27 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
                     side.reasoning.append(item.reasoning)
                 if item.content:
                     side.pieces += 1
-                    # Only text that can no longer become a model name leaves the portal.
-                    await relay(masker.feed(item.content))
+                    # Only text that can no longer become a model name or a personal detail leaves.
+                    await relay(guard(item.content))
             else:
                 side.finish_reason = item.finish_reason or ""
                 side.usage = item.usage
-        await relay(masker.flush())
+        await relay(redactor.feed(masker.flush()) + redactor.flush())
         await queue.put(("done", side.label, None))
     except _Moderated:
         side.finish_reason = "moderated"
         await queue.put(("moderated", side.label, None))
     except inference.InferenceError as error:
         with contextlib.suppress(_Moderated):
-            await relay(masker.flush())
+            await relay(redactor.feed(masker.flush()) + redactor.flush())
         side.error = error
         await queue.put(("error", side.label, None))
 
 
 async def turn_run(
-    *, battle_id, voter: str, prompt: object, network: str = "unknown"
+    *, battle_id, voter: str, prompt: object, client: limits.Client | None = None
 ) -> AsyncIterator[dict[str, Any]]:
+    client = client or limits.Client.unknown()
     try:
         # Redacted before anything else sees it: the endpoints, the database, the export.
         masked = redact(check_prompt(prompt))
@@ -242,17 +286,14 @@ async def turn_run(
             await _count(decision=decision, target="prompt")
             yield _refusal(decision)
             return
-        requests = [
-            (limits.chars_per_network(), network, len(text)),
-            (limits.prompt_repeats(), limits.prompt_digest(text), 1),
-        ]
-        if battle_id is None:
-            requests.append((limits.battles_per_hour(), voter, 1))
-        receipt = await sync_to_async(limits.take)(*requests)
+        exempt = battle_id is None and await _on_panel(voter)
+        allowance = await sync_to_async(limits.turn_take)(
+            voter=voter, client=client, text=text, new_battle=battle_id is None, exempt=exempt
+        )
         try:
             plan = await _plan_turn(battle_id, voter)
         except ArenaError:
-            await sync_to_async(limits.give_back)(receipt)  # no battle, no charge
+            await sync_to_async(allowance.give_back_all)()  # no battle, no charge
             raise
     except limits.LimitExceeded as error:
         yield {
@@ -287,47 +328,46 @@ async def turn_run(
         if settings.ARENA_ANONYMITY_PROMPT
         else []
     )
+    # What the model says of itself is masked, not the names the citizen typed (issue 12.2).
+    aliases = aliases_for_turn(aliases=plan.aliases, own=plan.own_aliases, prompts=(*plan.prompts, text))
     tasks = [
-        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, plan.aliases, rules)),
-        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, plan.aliases, rules)),
+        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, aliases, rules)),
+        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, aliases, rules)),
     ]
     asked = asks_identity(text, plan.aliases)
+    completed = False
     try:
-        finished = 0
-        while finished < 2:
-            batch = [await queue.get()]
-            while not queue.empty():  # coalesce what piled up: fewer, larger websocket frames
-                batch.append(queue.get_nowait())
-            pending: dict[str, list[str]] = {}
-            for kind, label, payload in batch:
-                if kind == "delta":
-                    pending.setdefault(label, []).append(payload)
-                    continue
-                if kind == "masked":
-                    yield {"type": "identity_masked", "side": label}
-                    continue
-                for side_label, pieces in pending.items():
-                    yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
-                pending = {}
-                finished += 1
-                if kind == "done":
-                    yield {"type": "side_done", "side": label}
-                elif kind == "moderated":
-                    yield {"type": "side_moderated", "side": label, "message": str(MODERATED_ANSWER)}
-                else:
-                    error = sides[label].error
-                    message = (
-                        SIDE_ERROR_MESSAGES.get(error.kind, DEFAULT_SIDE_ERROR)
-                        if error
-                        else DEFAULT_SIDE_ERROR
-                    )
-                    yield {"type": "side_error", "side": label, "message": str(message)}
-            for side_label, pieces in pending.items():
-                yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+        async with contextlib.aclosing(_relay(sides, dict(zip("ab", tasks, strict=True)), queue)) as events:
+            async for event in events:
+                yield event
+        completed = True
     finally:
-        # The citizen left or something broke: close both upstream requests.
-        for task in tasks:
-            task.cancel()
+        # Normally both pumps are done; if the citizen left (the consumer cancelled us or closed this
+        # generator), this closes both upstream requests before anything is recorded.
+        await _stop(*tasks)
+        if not (sides["a"].text or sides["b"].text):
+            # Nothing streamed (a refused or dead endpoint on both sides): the characters are given back.
+            await sync_to_async(allowance.give_back_chars)()
+        if not completed:
+            # Release the battle (it would stay in_turn and refuse the vote on the turns already
+            # finished) and keep the prompt and what was streamed, marked cancelled. Shielded: a
+            # second cancellation must not lose the write; the periodic sweep is the last resort.
+            for side in sides.values():
+                if side.error is None and not side.finish_reason:
+                    side.error = CANCELLED_BY_CITIZEN
+            await asyncio.shield(
+                _record_turn(
+                    battle=plan.battle,
+                    index=plan.index,
+                    prompt=text,
+                    side_a=sides["a"].result(),
+                    side_b=sides["b"].result(),
+                    started_at=started_at,
+                    finished_at=timezone.now(),
+                    identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
+                    cancelled=True,
+                )
+            )
     turn = await _record_turn(
         battle=plan.battle,
         index=plan.index,
@@ -344,3 +384,79 @@ async def turn_run(
         "votable": not turn.failed,
         "turns_left": settings.ARENA_MAX_TURNS - plan.index - 1,
     }
+
+
+CANCELLED_BY_CITIZEN = inference.InferenceError(
+    "cancelled", "the citizen's connection closed before the answer finished", retryable=False
+)
+OTHER_SIDE_FAILED = inference.InferenceError(
+    "cancelled", "stopped because the other side failed", retryable=False
+)
+OTHER = {"a": "b", "b": "a"}
+
+
+async def _stop(*tasks: asyncio.Task) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _relay(
+    sides: dict[str, _Side], tasks: dict[str, asyncio.Task], queue: asyncio.Queue
+) -> AsyncIterator[dict[str, Any]]:
+    """The pumps' queue as browser events, until both sides ended.
+
+    When one side fails, the turn cannot be voted on: the other side's request is cancelled at once
+    (the citizen does not wait for an answer that cannot count, and the team's server stops
+    generating it). What it had already streamed is still shown, so the screen matches what is stored.
+    """
+    ended: set[str] = set()
+    while len(ended) < 2:
+        items = collections.deque([await queue.get()])
+        while not queue.empty():  # coalesce what piled up: fewer, larger websocket frames
+            items.append(queue.get_nowait())
+        pending: dict[str, list[str]] = {}
+        while items:
+            kind, label, payload = items.popleft()
+            if kind == "delta":
+                pending.setdefault(label, []).append(payload)
+                continue
+            if kind == "masked":
+                yield {"type": "identity_masked", "side": label}
+                continue
+            for side_label, pieces in pending.items():
+                yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+            pending = {}
+            ended.add(label)
+            yield _side_end(kind, label, sides[label])
+            other = OTHER[label]
+            if kind != "error" or other in ended:
+                continue
+            await _stop(tasks[other])
+            items.extend(queue.get_nowait() for _ in range(queue.qsize()))
+            late = [(k, p) for k, lab, p in items if lab == other]
+            items.clear()
+            if any(k == "masked" for k, _p in late):
+                yield {"type": "identity_masked", "side": other}
+            if text := "".join(p for k, p in late if k == "delta"):
+                yield {"type": "delta", "side": other, "text": text}
+            # It may have finished on its own just before it was stopped.
+            end = next((k for k, _p in late if k in ("done", "moderated", "error")), None)
+            if end is None:
+                sides[other].error = OTHER_SIDE_FAILED
+                end = "error"
+            ended.add(other)
+            yield _side_end(end, other, sides[other])
+        for side_label, pieces in pending.items():
+            yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+
+
+def _side_end(kind: str, label: str, side: _Side) -> dict[str, Any]:
+    if kind == "done":
+        return {"type": "side_done", "side": label}
+    if kind == "moderated":
+        return {"type": "side_moderated", "side": label, "message": str(MODERATED_ANSWER)}
+    message = (
+        SIDE_ERROR_MESSAGES.get(side.error.kind, DEFAULT_SIDE_ERROR) if side.error else DEFAULT_SIDE_ERROR
+    )
+    return {"type": "side_error", "side": label, "message": str(message)}

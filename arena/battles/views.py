@@ -1,6 +1,9 @@
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +15,7 @@ from arena.errors import BattleNotVotable
 from arena.models import VoterProfile
 from arena.panel import services as panel
 from arena.panel.reasons import CRITERIA, ReasonInvalid, reason_clean
+from arena.safety import limits, redaction
 from arena.safety.limits import LimitExceeded
 
 
@@ -33,6 +37,21 @@ def battle(request):
     )
 
 
+@require_POST
+def prompt_preview(request):
+    """What would be masked in a prompt, before it is sent: the prompt in segments, each masked one
+    with its kind. Nothing is stored or sent on; the turn redacts again on send (the server decides)."""
+    if session_voter(request.session) is None:
+        return JsonResponse({"error": _("참여 동의가 필요합니다.")}, status=403)
+    try:
+        text = json.loads(request.body or b"{}").get("text")
+    except (ValueError, AttributeError):
+        text = None
+    if not isinstance(text, str) or len(text) > settings.ARENA_MAX_PROMPT_CHARS * 2:
+        return JsonResponse({"error": _("알 수 없는 요청입니다.")}, status=400)
+    return JsonResponse(redaction.preview(text))
+
+
 def _arena_messages() -> dict[str, str]:
     """What the battle script announces through the status region, translated server-side."""
     return {
@@ -43,12 +62,20 @@ def _arena_messages() -> dict[str, str]:
         "votableLast": _("두 답변이 모두 끝났습니다. 질문 횟수를 모두 사용했으니 투표해 주세요."),
         "failed": _("한쪽 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 새 대결을 시작해 주세요."),
         "disconnected": _("서버와 연결이 끊겼습니다. 새 대결을 시작해 주세요."),
+        "disconnectedVotable": _(
+            "서버와 연결이 끊겨 마지막 질문의 답변은 멈췄습니다. 앞서 끝난 답변으로 투표할 수 있습니다."
+        ),
         "empty": _("질문을 입력해 주세요."),
         "tooLong": _("질문이 너무 깁니다."),
         "masked": _("개인정보로 보이는 내용을 가린 뒤 보냈습니다:"),
         "identityMasked": _(
             "모델 이름이 드러나는 부분을 가렸습니다. 이 대결의 투표는 기록되지만 순위에는 반영되지 않습니다."
         ),
+        "previewFound": _("개인정보로 보이는 내용을 찾았습니다. 가릴 부분을 확인한 뒤 보내거나 고쳐 주세요."),
+        "previewMaskedAs": _("가릴 부분, 종류:"),
+        "previewSummary": _("가릴 내용:"),
+        "previewCount": _("%(kind)s %(n)s건"),
+        "previewCancelled": _("질문을 보내지 않았습니다."),
         "sideLabelA": _("모델 A"),
         "sideLabelB": _("모델 B"),
     }
@@ -65,6 +92,19 @@ class ProfileForm(forms.ModelForm):
 
 @require_POST
 def consent(request):
+    if session_voter(request.session) is None:
+        # A new pseudonym: counted per device and network, so a script cannot mint voters at will.
+        try:
+            limits.consent_take(limits.client_from_request(request))
+        except LimitExceeded as error:
+            response = render(
+                request,
+                "arena/consent.html",
+                {"profile_form": ProfileForm(), "limit_message": error.message},
+                status=429,
+            )
+            response["Retry-After"] = str(error.retry_after)
+            return response
     consent_give(request.session)
     profile = ProfileForm(request.POST)
     if profile.is_valid():
@@ -82,13 +122,22 @@ def vote(request):
     member = panel.panel_member_for(voter)
     try:
         if member is None:
-            services.vote_record(battle_id=battle_id, voter=voter, choice=form.cleaned_data["choice"])
+            services.vote_record(
+                battle_id=battle_id,
+                voter=voter,
+                choice=form.cleaned_data["choice"],
+                client=limits.client_from_request(request),
+            )
         else:
             reason = reason_clean(
                 criteria=request.POST.getlist("criteria"), text=request.POST.get("reason", "")
             )
             services.panel_vote_record(
-                member=member, battle_id=battle_id, choice=form.cleaned_data["choice"], reason=reason
+                member=member,
+                battle_id=battle_id,
+                choice=form.cleaned_data["choice"],
+                reason=reason,
+                client=limits.client_from_request(request),
             )
     except ReasonInvalid as error:
         # The form stays as it is; only the message beside the reason changes.

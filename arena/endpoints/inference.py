@@ -4,12 +4,14 @@ Nothing else in the portal speaks HTTP to a team's model. What this module guara
 
 - One shared `httpx.AsyncClient` per event loop, no redirects followed (a redirect is an error: the
   registered URL is the one staff approved), no cookies kept between requests.
-- Four separate time limits (`Timeouts`): connect; first token (from the request until the first
-  answer or reasoning text, keep-alive comments do not count); idle (silence between two reads once
-  tokens flow); total (the whole answer).
-- Retries only before the first token reached the caller, at most `max_attempts`, honouring
-  `Retry-After` (seconds or HTTP date, capped by what is left of the total budget). Once text was
-  shown, a failure is final: two generations are never spliced.
+- Four separate time limits (`Timeouts`): connect; first token (from the first request until the
+  first answer or reasoning text, across retries, keep-alive comments do not count); idle (silence
+  between two reads once tokens flow); total (the whole answer).
+- Retries only before the first token reached the caller, at most `max_attempts`, and only within the
+  first-token budget, honouring `Retry-After` (seconds or HTTP date, capped by what is left of it).
+  A first-token timeout is therefore final: a stalled endpoint holds the citizen for one first-token
+  limit, never one per attempt. Once text was shown, a failure is final: two generations are never
+  spliced.
 - SSE parsing that survives lines split across reads, Hangul split mid-character, CR/LF/CRLF line
   ends, a BOM, `:` keep-alive comments, multi-line `data:`, `event: error`, `data: [DONE]`, a
   usage-only last chunk (`choices: []` or `null`), vendor extras, and `reasoning` /
@@ -21,7 +23,10 @@ Nothing else in the portal speaks HTTP to a team's model. What this module guara
 - Every failure is an `InferenceError` whose `retryable` says whether trying again could help.
 - Closing the generator, or cancelling the task that iterates it (the citizen left), closes the
   HTTP response and so the upstream request.
-- API keys go only into the Authorization header; they are never logged or put in an error.
+- API keys go only into the Authorization header; they are never logged or put in an error. Text an
+  endpoint sends back in an error (which staff see and the turn stores) is cut to
+  `MAX_ERROR_MESSAGE` characters and scrubbed of anything key-like (`scrub_secrets`), the endpoint's
+  own key included, since some servers echo the credential they refused.
 """
 
 from __future__ import annotations
@@ -41,10 +46,44 @@ from typing import Any
 
 import httpx
 
-from core import outbound
+from core import outbound  # the one door for outbound HTTP
 
 MAX_ERROR_BODY = 64 * 1024
+MAX_ERROR_MESSAGE = 200
 MAX_RETRY_WAIT = 10.0
+SCRUBBED = "[가림]"
+
+# Credentials as they appear in error text: bearer/basic headers, key=value pairs, vendor key formats
+# (sk-..., hf_..., AWS AKIA..., JWTs), URL userinfo, and any long unbroken token.
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(
+        r"(?i)\b(api[_-]?key|apikey|access[_-]?token|refresh[_-]?token|token|secret|password|passwd|pwd)"
+        r"\s*[:=]\s*\"?[^\s\"',;]{4,}"
+    ),
+    re.compile(r"\b(sk|pk|rk|hf|gsk|xox[abprs]|ghp|gho|glpat)[-_][A-Za-z0-9_-]{8,}"),
+    re.compile(r"\bAKIA[0-9A-Z]{16}\b"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    re.compile(r"(?<=://)[^\s/@:]+:[^\s/@]+(?=@)"),
+    # Long random tokens (hex, base64) have digits and letters; long hyphenated model names do not match.
+    re.compile(r"(?=[A-Za-z0-9_+/=]{0,200}\d)(?=[A-Za-z0-9_+/=]{0,200}[A-Za-z])[A-Za-z0-9_+/=]{32,}"),
+]
+
+
+def scrub_secrets(text: str, *, known: Sequence[str | None] = (), limit: int = MAX_ERROR_MESSAGE) -> str:
+    """Error text from an endpoint, safe to store and show: key-like strings replaced, then cut."""
+    for secret in known:
+        if secret:
+            text = text.replace(secret, SCRUBBED)
+            # A key cut short at the end of an already shortened message is still (part of) the key.
+            for size in range(min(len(secret), len(text)) - 1, 5, -1):
+                if text.endswith(secret[:size]):
+                    text = text[:-size] + SCRUBBED
+                    break
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(SCRUBBED, text)
+    text = " ".join(text.split())  # newlines and runs of spaces from HTML error pages
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -60,6 +99,9 @@ class Endpoint:
     base_url: str
     model_id: str
     api_key: str | None = field(default=None, repr=False)
+    # A team's endpoint not marked internal: its host must resolve to public addresses at request
+    # time too (a name that passed at registration may be pointed at the portal's network later).
+    public_only: bool = False
 
     def url(self, path: str) -> str:
         """`base_url` is what an OpenAI SDK takes (usually ending in /v1); bare hosts get /v1 added."""
@@ -97,7 +139,7 @@ class InferenceError(Exception):
     """Any failure talking to a model endpoint.
 
     kind: connect, timeout_connect, timeout_first_token, timeout_idle, timeout_total, http_status,
-    rate_limited, redirect, upstream_error, truncated, protocol.
+    rate_limited, redirect, upstream_error, truncated, protocol, blocked_host.
     """
 
     def __init__(
@@ -109,12 +151,22 @@ class InferenceError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
     ) -> None:
+        message = scrub_secrets(message)
         super().__init__(f"{kind}: {message}")
         self.kind = kind
         self.message = message
         self.retryable = retryable
         self.status = status
         self.retry_after = retry_after
+
+    def without(self, key: str | None) -> InferenceError:
+        """The same error with this endpoint's own key removed from the message, if it was echoed."""
+        message = scrub_secrets(self.message, known=[key])
+        if message == self.message:
+            return self
+        return InferenceError(
+            self.kind, message, retryable=self.retryable, status=self.status, retry_after=self.retry_after
+        )
 
 
 # --- SSE ------------------------------------------------------------------------------------------
@@ -225,9 +277,10 @@ async def _status_error(response: httpx.Response) -> InferenceError:
             if len(body) > MAX_ERROR_BODY:
                 break
     try:
-        detail = _error_message(json.loads(body)) or body[:200].decode("utf-8", "replace")
+        detail = _error_message(json.loads(body)) or body[:4096].decode("utf-8", "replace")
     except ValueError:
-        detail = body[:200].decode("utf-8", "replace")
+        # Scrubbed before it is cut (InferenceError does both): a key split by the cut would escape.
+        detail = body[:4096].decode("utf-8", "replace")
     status = response.status_code
     retry_after = _retry_after(response.headers.get("retry-after"))
     if 300 <= status < 400:
@@ -302,20 +355,25 @@ async def stream_chat(
     """Stream one chat completion: `Delta` items, then exactly one `Finish`, or an InferenceError."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeouts.total
+    # One first-token budget for all attempts: a retry may recover from a refused connection or a 503
+    # in that time, but never restarts the citizen's wait.
+    first_token_deadline = min(deadline, loop.time() + timeouts.first_token)
     emitted = False
     attempt = 0
     while True:
         attempt += 1
         try:
-            async for item in _attempt(endpoint, messages, params or {}, timeouts, deadline, client):
+            async for item in _attempt(
+                endpoint, messages, params or {}, timeouts, first_token_deadline, deadline, client
+            ):
                 if isinstance(item, Delta):
                     emitted = True
                 yield item
             return
         except InferenceError as error:
-            remaining = deadline - loop.time()
+            remaining = first_token_deadline - loop.time()
             if emitted or not error.retryable or attempt >= max_attempts or remaining <= 0.2:
-                raise
+                raise error.without(endpoint.api_key) from None
             await asyncio.sleep(_backoff(attempt, error, remaining))
 
 
@@ -324,12 +382,12 @@ async def _attempt(
     messages: Sequence[dict[str, str]],
     params: dict[str, Any],
     timeouts: Timeouts,
+    first_token_deadline: float,
     deadline: float,
     client: httpx.AsyncClient | None,
 ) -> AsyncIterator[StreamItem]:
-    loop = asyncio.get_running_loop()
     client = client or shared_client()
-    first_token_deadline = min(deadline, loop.time() + timeouts.first_token)
+    await _check_host(endpoint, timeouts.connect)
     http_timeout = httpx.Timeout(
         connect=timeouts.connect, read=None, write=timeouts.connect, pool=timeouts.connect
     )
@@ -360,6 +418,23 @@ async def _attempt(
             return
         async for item in _events(response, timeouts, first_token_deadline, deadline):
             yield item
+
+
+async def _check_host(endpoint: Endpoint, timeout: float) -> None:
+    if not endpoint.public_only:
+        return
+    url = httpx.URL(endpoint.base_url)
+    try:
+        async with asyncio.timeout(timeout):
+            problem = await outbound.host_problem_async(
+                url.host, url.port or (443 if url.scheme == "https" else 80)
+            )
+    except TimeoutError:
+        raise InferenceError(
+            "timeout_connect", "the host name did not resolve in time", retryable=True
+        ) from None
+    if problem is not None:
+        raise InferenceError("blocked_host", problem, retryable=False)
 
 
 def _deadline_error(*, first: bool, total: bool) -> InferenceError:
@@ -429,7 +504,7 @@ async def _events(
                 raise InferenceError("protocol", "a chunk is not JSON", retryable=False) from None
             message = _error_message(payload)
             if event.event == "error" or message is not None:
-                raise InferenceError("upstream_error", message or event.data[:200], retryable=True)
+                raise InferenceError("upstream_error", message or event.data[:4096], retryable=True)
             if not isinstance(payload, dict):
                 raise InferenceError("protocol", "a chunk is not a JSON object", retryable=False)
             if payload.get("usage"):
@@ -462,6 +537,7 @@ async def _call(
 ) -> httpx.Response:
     """One short non-streaming request with the module's error mapping; a non-200 answer raises."""
     client = client or shared_client()
+    await _check_host(endpoint, timeout)
     try:
         response = await client.request(
             method, endpoint.url(path), headers=endpoint.headers(), timeout=httpx.Timeout(timeout), **kwargs
@@ -471,7 +547,7 @@ async def _call(
     except httpx.TransportError as exc:
         raise InferenceError("connect", type(exc).__name__, retryable=True) from None
     if response.status_code != 200:
-        raise await _status_error(response)
+        raise (await _status_error(response)).without(endpoint.api_key)
     return response
 
 

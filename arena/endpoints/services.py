@@ -18,12 +18,19 @@ def endpoint_register(
     base_url: str,
     model_id: str,
     api_key_env: str = "",
+    team_code: str = "",
+    internal: bool = False,
     weight: float = 1.0,
     is_demo: bool = False,
     organization: str = "",
     description: str = "",
 ) -> tuple[ModelEndpoint, bool]:
-    """Create or update the endpoint of (team, model). Returns (endpoint, created)."""
+    """Create or update the endpoint of (team, model). Returns (endpoint, created).
+
+    Checked as the admin form checks it (ValidationError, nothing stored): an http(s) base URL without
+    query, fragment or credentials; a public host unless `internal`; a key variable named
+    TEAM_<team code>_KEY for this team's code (given here, or already the team's).
+    """
     if weight < 0:
         raise ValueError("weight must not be negative")
     with transaction.atomic():
@@ -33,23 +40,25 @@ def endpoint_register(
             ("is_demo", is_demo),
             ("organization", organization),
             ("description", description),
+            ("code", team_code),
         ):
             if value and getattr(team_obj, attr) != value:
                 setattr(team_obj, attr, value)
                 changed = True
         if changed:
+            team_obj.full_clean()
             team_obj.save()
-        endpoint, created = ModelEndpoint.objects.update_or_create(
-            team=team_obj,
-            name=model,
-            defaults={
-                "base_url": base_url,
-                "model_id": model_id,
-                "api_key_env": api_key_env,
-                "weight": weight,
-                "is_active": True,
-            },
-        )
+        endpoint = ModelEndpoint.objects.filter(team=team_obj, name=model).first()
+        created = endpoint is None
+        endpoint = endpoint or ModelEndpoint(team=team_obj, name=model)
+        endpoint.base_url = base_url
+        endpoint.model_id = model_id
+        endpoint.api_key_env = api_key_env
+        endpoint.is_internal = internal
+        endpoint.weight = weight
+        endpoint.is_active = True
+        endpoint.full_clean(validate_unique=False)
+        endpoint.save()
     return endpoint, created
 
 
@@ -64,7 +73,10 @@ def timeouts() -> inference.Timeouts:
 
 def endpoint_config(endpoint: ModelEndpoint) -> inference.Endpoint:
     return inference.Endpoint(
-        base_url=endpoint.base_url, model_id=endpoint.model_id, api_key=endpoint.api_key()
+        base_url=endpoint.base_url,
+        model_id=endpoint.model_id,
+        api_key=endpoint.api_key(),
+        public_only=not endpoint.is_internal,
     )
 
 

@@ -11,6 +11,10 @@ two tests, each an e-value on its own:
   won and (1 - q) / P(m loses) when it lost (a voter who always backs one model grows it); the average
   over all models keeps it an e-value whichever model is favoured.
 Ties and both-bad votes carry no evidence either way and are skipped.
+
+The "voter" index is any grouping: the network rules (arena/integrity.py) pass one index per
+(network, time window) group of first-time voters and read the favouritism e-value alone, since
+what they look for is a group backing one model, not a group with unusual taste.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
+from arena.ratings import bradley_terry as ratings
+
 FAVOURITISM_Q = 0.95
 
 
@@ -28,6 +34,7 @@ class VoterScores:
     log_evalue: np.ndarray  # (n_voters,) natural log of the combined e-value
     favoured: np.ndarray  # (n_voters,) model with the largest favouritism e-value
     decisive: np.ndarray  # (n_voters,) decisive votes per voter
+    log_favouritism: np.ndarray  # (n_voters,) the favouritism e-value alone (one model backed)
 
 
 def voter_scores(voter, model_a, model_b, outcome, theta, n_voters: int) -> VoterScores:
@@ -59,8 +66,51 @@ def voter_scores(voter, model_a, model_b, outcome, theta, n_voters: int) -> Vote
         log_evalue=combined,
         favoured=per_model.argmax(axis=1),
         decisive=np.bincount(v, minlength=n_voters),
+        log_favouritism=favouritism,
     )
 
 
 def flagged(scores: VoterScores, alpha: float = 0.01) -> np.ndarray:
     return scores.log_evalue >= np.log(1 / alpha)
+
+
+@dataclass(frozen=True)
+class GroupTest:
+    log_evalue: float  # favouritism e-value of the group, pooled as one voter
+    favoured: int  # the model it backs most
+    decisive: int
+
+
+def groups_test(model_a, model_b, outcome, groups: list[np.ndarray], n_models: int) -> list[GroupTest]:
+    """Does each group of votes (index arrays) back one model more than the other votes make likely?
+
+    The reference ratings are fitted on the votes in none of the groups, so neither a group big
+    enough to move the ratings nor several groups backing the same model (one brigade spread over
+    networks) can hide behind them, plus one win each way for every pair of models, so that with few
+    such votes the reference stays near "all models alike" instead of swinging to extremes. The
+    statistic is the favouritism e-value alone: what a burst looks like is a group backing one
+    model, not a group with unusual taste."""
+    a = np.asarray(model_a, dtype=np.int64)
+    b = np.asarray(model_b, dtype=np.int64)
+    o = np.asarray(outcome, dtype=np.int64)
+    reference = np.ones(len(a), dtype=bool)
+    for members in groups:
+        reference[members] = False
+    pair_a, pair_b = np.triu_indices(n_models, 1)
+    fit = ratings.fit_bradley_terry(
+        np.concatenate([a[reference], pair_a, pair_b]),
+        np.concatenate([b[reference], pair_b, pair_a]),
+        np.concatenate([o[reference], np.zeros(2 * len(pair_a), dtype=np.int64)]),
+        n_models,
+        interval="sandwich",
+    )
+    theta = (fit.rating - ratings.BASE) / ratings.SCALE
+    results = []
+    for members in groups:
+        scores = voter_scores(
+            np.zeros(len(members), dtype=np.int64), a[members], b[members], o[members], theta, 1
+        )
+        results.append(
+            GroupTest(float(scores.log_favouritism[0]), int(scores.favoured[0]), int(scores.decisive[0]))
+        )
+    return results

@@ -1,21 +1,26 @@
-"""Vote quality: the anomaly scan, the reviewer's decisions on flagged voters, position bias.
+"""Vote quality: the anomaly scans (per voter, and per network and time window), the reviewer's
+decisions on what they flag, position bias.
 
-Nothing is deleted to exclude it: votes change `inclusion`, and every reviewer decision is
-audit-logged with a reason.
+Nothing is deleted to exclude it: votes change `inclusion` (and point at the flag that says why), and
+every reviewer decision is audit-logged with a reason. Verified panel members are never in the
+network tests: they are one person each by identity check, and only their own tests apply to them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from arena.integrity import anomaly
-from arena.models import ModelEndpoint, Vote, VoterFlag
+from arena.models import Campaign, ModelEndpoint, NetworkFlag, PanelMember, Vote, VoterFlag
 from arena.ratings import bradley_terry as ratings
 from arena.ratings.snapshots import OUTCOME
 from core.audit import audit_record
@@ -67,6 +72,160 @@ def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:
                 inclusion=Vote.Inclusion.ANOMALOUS_VOTER
             )
     return {"voters": len(voters), "flagged": len(hits), "votes": changed}
+
+
+def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
+    """The anomaly test per network and time window: group the counted votes of first-time voters
+    (voters whose first vote falls in the window) by network and window, and test each group of at
+    least ARENA_BURST_MIN_VOTERS voters as if it were one voter (anomaly.groups_test: the favouritism
+    e-value against ratings fitted on the votes in no such group, so neither one big burst nor a
+    brigade spread over many networks can hide behind them). A group whose e-value reaches 1/alpha
+    is flagged (NetworkFlag, with the reason in words) and its votes set to `network_burst`.
+    Windows: ARENA_BURST_WINDOW_SECONDS, and the whole day (the wider first)."""
+    alpha = alpha or settings.ARENA_NETWORK_ALPHA
+    campaign = Campaign.objects.active()
+    panel = (
+        set(PanelMember.objects.filter(campaign=campaign).values_list("voter", flat=True))
+        if campaign
+        else set()
+    )
+    rows = list(
+        # Votes a reviewer restored after an earlier flag stay restored.
+        Vote.objects.filter(inclusion=Vote.Inclusion.VALID)
+        .exclude(flag__status=NetworkFlag.Status.CLEARED)
+        .values_list(
+            "id", "voter", "network", "created_at", "battle__model_a_id", "battle__model_b_id", "choice"
+        )
+    )
+    if not rows:
+        return {"groups": 0, "flagged": 0, "votes": 0}
+    first_vote = dict(Vote.objects.values_list("voter").annotate(first=Min("created_at")).order_by())
+    models = sorted({r[4] for r in rows} | {r[5] for r in rows})
+    m_index = {m: i for i, m in enumerate(models)}
+    a = np.array([m_index[r[4]] for r in rows])
+    b = np.array([m_index[r[5]] for r in rows])
+    o = np.array([OUTCOME[r[6]] for r in rows])
+    groups: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    for window in sorted({settings.ARENA_BURST_WINDOW_SECONDS, 86400}):
+        for i, (_, voter, network, created_at, *_rest) in enumerate(rows):
+            if not network or network == "unknown" or voter in panel:
+                continue
+            slot = int(created_at.timestamp() // window)
+            if int(first_vote[voter].timestamp() // window) == slot:
+                groups[(network, window, slot)].append(i)
+    stats = {"groups": 0, "flagged": 0, "votes": 0}
+    decided = set(
+        NetworkFlag.objects.exclude(status=NetworkFlag.Status.FLAGGED).values_list(
+            "network", "window_start", "window_seconds"
+        )
+    )
+    already: set[int] = set()
+    candidates = [
+        (key, members)
+        for key, members in sorted(groups.items(), key=lambda g: (-g[0][1], -len(g[1])))
+        if len({rows[i][1] for i in members}) >= settings.ARENA_BURST_MIN_VOTERS
+    ]
+    for window in sorted({key[1] for key, _ in candidates}, reverse=True):
+        of_window = [(key, members) for key, members in candidates if key[1] == window]
+        tests = anomaly.groups_test(a, b, o, [np.array(m) for _, m in of_window], len(models))
+        for ((network, _window, slot), members), test in zip(of_window, tests, strict=True):
+            stats["groups"] += 1
+            if all(rows[i][0] in already for i in members) or test.log_evalue < math.log(1 / alpha):
+                continue  # not a burst, or already set aside as part of a wider window
+            window_start = dt.datetime.fromtimestamp(slot * window, tz=dt.UTC)
+            if (network, window_start, window) in decided:
+                continue
+            vote_ids = [rows[i][0] for i in members if rows[i][0] not in already]
+            stats["votes"] += _burst_flag(
+                network=network,
+                window_start=window_start,
+                window=window,
+                voters=len({rows[i][1] for i in members}),
+                favoured=models[test.favoured],
+                backed=sum(
+                    1
+                    for i in members
+                    if (o[i] == 0 and rows[i][4] == models[test.favoured])
+                    or (o[i] == 1 and rows[i][5] == models[test.favoured])
+                ),
+                test=test,
+                alpha=alpha,
+                vote_ids=vote_ids,
+            )
+            already.update(vote_ids)
+            stats["flagged"] += 1
+    return stats
+
+
+def _burst_flag(*, network, window_start, window, voters, favoured, backed, test, alpha, vote_ids) -> int:
+    """Store the flag with its reason in words and set the group's counted votes aside."""
+    model = ModelEndpoint.objects.select_related("team").get(pk=favoured)
+    reason = (
+        f"같은 네트워크에서 처음 투표한 {voters}명이 {window // 60}분 구간 안에 투표했고, "
+        f"승패가 갈린 {test.decisive}표 가운데 {backed}표가 같은 모델({model.name}, {model.team.name})을 "
+        f"지지했습니다. 다른 투표로 맞춘 순위에서 이럴 e-value는 {math.exp(min(test.log_evalue, 700)):.3g}입니다 "
+        f"(기준 {1 / alpha:.0f} 이상)."
+    )
+    with transaction.atomic():
+        flag, _created = NetworkFlag.objects.update_or_create(
+            network=network,
+            window_start=window_start,
+            window_seconds=window,
+            defaults={
+                "favoured_id": favoured,
+                "voters": voters,
+                "decisive_votes": test.decisive,
+                "log_evalue": test.log_evalue,
+                "reason": reason,
+            },
+        )
+        return Vote.objects.filter(pk__in=vote_ids, inclusion=Vote.Inclusion.VALID).update(
+            inclusion=Vote.Inclusion.NETWORK_BURST, flag=flag
+        )
+
+
+@transaction.atomic
+def network_flag_clear(*, flag: NetworkFlag, reviewer, reason: str) -> int:
+    """Overrule the network test: the group's votes count again (unless something else excludes them)."""
+    changed = Vote.objects.filter(flag=flag, inclusion=Vote.Inclusion.NETWORK_BURST).update(
+        inclusion=Vote.Inclusion.VALID
+    )
+    flag.status, flag.review_reason, flag.reviewed_by, flag.reviewed_at = (
+        NetworkFlag.Status.CLEARED,
+        reason,
+        reviewer,
+        timezone.now(),
+    )
+    flag.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    audit_record(
+        actor=reviewer,
+        action="network_flag_clear",
+        target=f"network {flag.network[:12]}",
+        reason=reason,
+        votes=changed,
+    )
+    return changed
+
+
+@transaction.atomic
+def network_flag_exclude(*, flag: NetworkFlag, reviewer, reason: str) -> int:
+    """Confirm it: the votes stay out (`network_burst`), and the decision is recorded."""
+    changed = Vote.objects.filter(flag=flag).count()
+    flag.status, flag.review_reason, flag.reviewed_by, flag.reviewed_at = (
+        NetworkFlag.Status.EXCLUDED,
+        reason,
+        reviewer,
+        timezone.now(),
+    )
+    flag.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+    audit_record(
+        actor=reviewer,
+        action="network_flag_exclude",
+        target=f"network {flag.network[:12]}",
+        reason=reason,
+        votes=changed,
+    )
+    return changed
 
 
 @transaction.atomic

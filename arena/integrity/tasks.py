@@ -13,5 +13,7 @@ def ledger_roots_publish() -> int:
 
 @shared_task
 def voter_anomaly_scan() -> dict[str, int]:
-    """Flag voters whose votes are improbable under the current ratings (beat: hourly)."""
-    return review.voter_anomaly_scan()
+    """Set aside bursts of first-time voters from one network, then flag voters whose votes are
+    improbable under the current ratings (beat: hourly)."""
+    networks = review.network_burst_scan()
+    return {**review.voter_anomaly_scan(), **{f"network_{k}": v for k, v in networks.items()}}

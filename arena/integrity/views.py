@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.integrity import review
-from arena.models import LedgerHead, LedgerRoot, ModelEndpoint, Vote, VoterFlag
+from arena.models import LedgerHead, LedgerRoot, ModelEndpoint, NetworkFlag, Vote, VoterFlag
 from core import roles
 from core.audit import AuditLog
 
@@ -52,6 +52,7 @@ def staff_integrity(request):
     roles.require(request.user, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
     context = {
         "flags": VoterFlag.objects.select_related("favoured__team", "reviewed_by")[:200],
+        "network_flags": NetworkFlag.objects.select_related("favoured__team", "reviewed_by")[:200],
         "bias": review.position_bias(),
         "excluded": Vote.objects.values("inclusion").annotate(n=Count("id")).order_by("inclusion"),
         "audit": AuditLog.objects.select_related("actor")[:30],
@@ -70,6 +71,23 @@ def staff_voter_decide(request, flag_id: int):
         messages.error(request, _("조치와 사유(5자 이상)를 입력해 주세요. 아무것도 바뀌지 않았습니다."))
         return redirect("staff:integrity")
     decide = review.voter_exclude if form.cleaned_data["action"] == "exclude" else review.voter_clear
+    changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
+    return redirect("staff:integrity")
+
+
+@login_required
+@require_POST
+def staff_network_decide(request, flag_id: int):
+    roles.require(request.user, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
+    flag = get_object_or_404(NetworkFlag, pk=flag_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("조치와 사유(5자 이상)를 입력해 주세요. 아무것도 바뀌지 않았습니다."))
+        return redirect("staff:integrity")
+    decide = (
+        review.network_flag_exclude if form.cleaned_data["action"] == "exclude" else review.network_flag_clear
+    )
     changed = decide(flag=flag, reviewer=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("투표 %(n)d건의 집계 상태를 바꾸고 감사 기록에 남겼습니다.") % {"n": changed})
     return redirect("staff:integrity")

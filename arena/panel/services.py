@@ -60,6 +60,13 @@ def active_campaign() -> Campaign | None:
     return Campaign.objects.active()
 
 
+def panel_voter(voter: str) -> bool:
+    """Is this pseudonym a verified member of the active campaign's panel? Network rules never apply
+    to them (they are held to their own limits and checks only)."""
+    campaign = active_campaign()
+    return campaign is not None and PanelMember.objects.filter(campaign=campaign, voter=voter).exists()
+
+
 def age_on(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 

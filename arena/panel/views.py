@@ -115,11 +115,14 @@ def panel_verify(request):
         request.session[SESSION_INVITATION] = request.GET["code"][:20]
     verifier = provider()
     if verifier.redirect:
-        return render(
+        response = render(
             request,
             "arena/panel_verify.html",
             {"campaign": campaign, "provider": verifier, "methods": verifier.methods()},
         )
+        # The buttons POST here and are redirected to the provider: allow exactly those origins.
+        response._csp_update = {"form-action": verifier.form_origins()}
+        return response
     form = verifier.form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _verified(request, campaign, verifier.verify(form))

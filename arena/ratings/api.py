@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +12,7 @@ from core.errors import DomainError
 class LeaderboardApi(APIView):
     """The newest leaderboard snapshot of one view; the same data as /leaderboard/."""
 
+    @extend_schema_serializer(component_name="LeaderboardSnapshot")
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = LeaderboardSnapshot

@@ -59,6 +59,18 @@ def _nice_step(raw: float) -> float:
     return 10 * magnitude
 
 
+HEAT_STEPS = 4
+
+
+def heat_shade(rate: float | None) -> str:
+    """A CSS class from static/css/portal.css (no inline style: the CSP allows none): blue above an
+    even win rate, orange below, HEAT_STEPS light shades each, so dark text keeps AA contrast."""
+    if rate is None:
+        return "heat-none"
+    step = min(HEAT_STEPS, round(abs(rate - 0.5) * 2 * HEAT_STEPS))
+    return f"heat-{'up' if rate >= 0.5 else 'down'}-{step}"
+
+
 def heat_cells(matrices: dict) -> list[dict]:
     """Rows of the win-rate table: text in every cell, shade only as a second cue."""
     names = matrices["models"]
@@ -68,11 +80,6 @@ def heat_cells(matrices: dict) -> list[dict]:
         for j in range(len(names)):
             rate = matrices["win_rate"][i][j]
             count = matrices["battle_count"][i][j]
-            # Light shades only, so dark text keeps AA contrast whatever the value.
-            lightness = 100 if rate is None else round(97 - abs(rate - 0.5) * 30)
-            hue = 210 if (rate or 0.5) >= 0.5 else 25
-            cells.append(
-                {"rate": rate, "count": count, "self": i == j, "style": f"hsl({hue} 80% {lightness}%)"}
-            )
+            cells.append({"rate": rate, "count": count, "self": i == j, "shade": heat_shade(rate)})
         table.append({"name": name, "cells": cells})
     return table

@@ -8,7 +8,6 @@ votes, and one dated ranking CSV per board. Rows that a sensitive-data report ha
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from arena.ratings.open_data import REDACTED_TEXT, redacted_vote_ids
 from arena.ratings.ranking_csv import LICENCE, METHOD_VERSION, ranking_csv_write, ranking_filename
 from arena.ratings.snapshots import STYLE_FIELDS, VIEWS, panel_voters, raking_weights, snapshot_recompute
 from arena.safety.redaction import redact
+from core import spreadsheet
 
 CSV_FIELDS = [
     "vote_id", "battle_id", "created_at", "voter", "choice", "inclusion", "panel", "raking_weight",
@@ -127,7 +127,7 @@ def export_votes(out: Path) -> dict[str, int]:
         (out / "votes.jsonl").open("w", encoding="utf-8") as jsonl,
         (out / "votes.csv").open("w", encoding="utf-8", newline="") as csv_file,
     ):
-        writer = csv.DictWriter(csv_file, fieldnames=CSV_FIELDS)
+        writer = spreadsheet.dict_writer(csv_file, CSV_FIELDS)  # BOM, formula-looking cells defused
         writer.writeheader()
         quality = DataQuality()
         for record in vote_records(up_to):
@@ -204,8 +204,25 @@ def _readme(counts: dict[str, int], up_to: int, quality: DataQuality, rankings: 
         f"Votes up to id {up_to}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ".",
         "",
         "Every vote is here, counted or not; `inclusion` says why a vote was left out of the ranking.",
-        "Prompts were redacted before they were stored (personal data replaced by typed placeholders).",
-        "`voter` is a keyed hash of a random per-browser token: it links one person's votes, nothing else.",
+        "",
+        "## What was removed before publication",
+        "- Personal details in the prompts and in both answers were replaced by typed placeholders, by an",
+        "  automatic rule-based redactor (arena/redaction.py): prompts and both answers were redacted when",
+        "  stored and again when this file was written: 주민등록번호 [주민등록번호], 외국인등록번호 [외국인등록번호], 사업자등록번호 [사업자등록번호],",
+        "  전화번호 [전화번호], 카드번호 [카드번호], e-mail [이메일], 여권번호 [여권번호], 운전면허번호 [운전면허번호],",
+        "  계좌번호 [계좌번호] and road-name, lot-number and apartment addresses [주소]. It reads through full-width",
+        "  digits, Unicode dashes, zero-width and tag characters and the usual separators.",
+        "- Kept on purpose: product barcodes (EAN-13 beside a product word) and numbers right after their own",
+        "  order, case or receipt word (주문번호, 사건번호, 접수번호, ...).",
+        "- It is automatic and can miss a detail written in an unusual way (spelled out in words, for example).",
+        "  Its measured precision and recall per kind are printed by the portal's benchmark (`make bench`). If",
+        "  you find personal data here, report it to the portal operator: it will be removed from the next",
+        "  release.",
+        "- Model and maker names a model said in its answer are shown as [모델명] (they were masked in the live",
+        "  stream too); invisible characters (zero-width, bidi and tag characters) were removed.",
+        "- Not published at all: IP addresses (never stored), network and device hashes (kept for one day's",
+        "  checks only, under a key destroyed the next day), optional voter profiles, endpoint addresses and keys.",
+        "- `voter` is a keyed hash of a random per-browser token: it links one person's votes, nothing else.",
         "",
         "## Files",
         "- votes.jsonl: one JSON object per vote (schema below).",
@@ -234,7 +251,8 @@ def _readme(counts: dict[str, int], up_to: int, quality: DataQuality, rankings: 
         "- panel (true for verified citizen-panel members), raking_weight (open-public voters with the optional",
         "  profile: their weight towards the panel's target margins; profiles themselves are not published)",
         "- inclusion: valid | identity_leak | too_fast | anomalous_voter | rate_limited | duplicate_prompt |"
-        " deleted_by_citizen | staff_excluded",
+        " deleted_by_citizen | staff_excluded | network_burst (first-time voters from one network backing one"
+        " model in one window; see the methodology page)",
         "- model_a, model_b: {id, name, team, version} as shown on the left (A) and right (B)",
         "- pair_probability: probability with which this unordered pair was drawn (for reweighting)",
         "- turn_count, language (ko | other, of the first prompt), seconds_after_last_token",

@@ -26,7 +26,7 @@ from arena.models import DataReport, Turn, Vote, VoteReason
 from arena.safety.redaction import redact
 from core.audit import audit_record
 
-logger = logging.getLogger("arena.open_data")
+logger = logging.getLogger("arena.ratings.open_data")
 REDACTED_TEXT = "[신고에 따라 가림]"
 
 

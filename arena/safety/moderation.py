@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from arena.endpoints import inference
 from arena.models import ModerationCount, ModerationRule
+from arena.safety import textnorm
 
 RULES_CACHE_KEY = "arena:moderation-rules"
 RULES_CACHE_SECONDS = 60
@@ -54,9 +55,31 @@ def message_for(decision: Decision) -> str:
     )
 
 
+# Disguises that split a word without changing it: separators around a lone Hangul syllable
+# ("자 살", "죽 고 싶 어"), punctuation between syllables ("자.살"), and spaced-out Latin letters
+# ("k i l l myself"). Two lone syllables or two words stay apart ("여자 살인" is not "자살").
+_LONE_SYLLABLE = re.compile(
+    r"(?<![가-힣])([가-힣])[\s.\-_*~|/·]{1,3}(?=[가-힣])|(?<=[가-힣])[\s.\-_*~|/·]{1,3}([가-힣])(?![가-힣])"
+)
+_PUNCT_IN_WORD = re.compile(r"(?<=[가-힣])[.\-_*~|/·]{1,3}(?=[가-힣])")
+_SPELLED_OUT = re.compile(r"(?<![A-Za-z])[A-Za-z](?:[\s.\-_*]{1,2}[A-Za-z](?![A-Za-z])){2,}")
+
+
+def judged_forms(text: str) -> list[str]:
+    """The text as the rules read it: normalised (arena/textnorm.py), and, when that differs,
+    with words put back together."""
+    judged = textnorm.fold(text)
+    compact = _PUNCT_IN_WORD.sub("", judged)
+    compact = _LONE_SYLLABLE.sub(lambda m: m.group(1) or m.group(2), compact)
+    compact = _SPELLED_OUT.sub(lambda m: re.sub(r"[\s.\-_*]", "", m.group()), compact)
+    return [judged] if compact == judged else [judged, compact]
+
+
 class Ruleset:
     """The enabled rules compiled into one alternation per (target, action): a check is at most two
-    regex searches, crisis rules first so a prompt that is both gets help rather than a refusal."""
+    regex searches per form of the text, crisis rules first so a prompt that is both gets help
+    rather than a refusal. Rules read the normalised text, so zero-width characters, full-width
+    letters and spaced-out syllables are no way around them."""
 
     def __init__(self, rules: list[tuple[str, str, str, str]]) -> None:
         self._compiled: dict[str, list[tuple[re.Pattern, list[tuple[str, str]]]]] = {}
@@ -77,11 +100,16 @@ class Ruleset:
 
     def check(self, text: str, target: str, pos: int = 0) -> Decision | None:
         """The first rule that matches `text` from `pos` on, or None."""
-        for regex, labels in self._compiled.get(target, []):
-            match = regex.search(text, pos)
-            if match is not None:
-                index = next(i for i in range(len(labels)) if match.group(f"r{i}") is not None)
-                return Decision(*labels[index])
+        compiled = self._compiled.get(target, [])
+        if not compiled:
+            return None
+        forms = judged_forms(text[pos:])
+        for regex, labels in compiled:
+            for form in forms:
+                match = regex.search(form)
+                if match is not None:
+                    index = next(i for i in range(len(labels)) if match.group(f"r{i}") is not None)
+                    return Decision(*labels[index])
         return None
 
 

@@ -47,7 +47,7 @@ class UseCaseListApi(generics.ListAPIView):
             model = UseCase
             exclude = ["id", "search_lexemes", "status", "review_comment"]
 
-        def get_kpis(self, obj):
+        def get_kpis(self, obj) -> list[dict]:
             return UseCaseListApi.KpiSerializer(obj.kpis.all(), many=True).data
 
     serializer_class = OutputSerializer

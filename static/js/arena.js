@@ -23,7 +23,13 @@
   var busy = false;
   var closed = false;
   var maskedNoteShown = false;
+  var votableTurns = 0;
   var crisisBox = document.getElementById("crisis");
+  var preview = document.getElementById("prompt-preview");
+  var previewTitle = document.getElementById("preview-title");
+  var previewText = document.getElementById("preview-text");
+  var previewSummary = document.getElementById("preview-summary");
+  var previewPending = null;
 
   function showCrisis(event) {
     crisisBox.textContent = "";
@@ -73,9 +79,18 @@
     });
     socket.addEventListener("message", function (event) { handle(JSON.parse(event.data)); });
     socket.addEventListener("close", function (event) {
-      if (event.code === 4403) { location.reload(); return; }
+      if (event.code === 4403) { location.reload(); return; }  // no consent (any more): show the notice
       socket = null;
-      if (busy) closeBattle(text.disconnected);
+      if (!busy) return;
+      if (!votableTurns) { closeBattle(text.disconnected); return; }
+      // The server keeps the turns that finished and drops the interrupted one: they can still be voted on.
+      closed = true;
+      busy = false;
+      input.disabled = true;
+      sendButton.disabled = true;
+      ["a", "b"].forEach(function (side) { panes[side].setAttribute("aria-busy", "false"); });
+      setVoting(true);
+      announce(text.disconnectedVotable);
     });
   }
 
@@ -136,6 +151,7 @@
       case "turn_done":
         busy = false;
         if (!event.votable) { closeBattle(text.failed); break; }
+        votableTurns += 1;
         setVoting(true);
         if (event.turns_left <= 0) {
           input.disabled = true;
@@ -176,12 +192,53 @@
     }
   }
 
-  function submit() {
-    if (busy || closed) return;
-    var prompt = input.value.trim();
-    if (!prompt) { showError(text.empty); input.focus(); return; }
-    if (prompt.length > maxChars) { showError(text.tooLong + " (" + prompt.length + " / " + maxChars + ")"); input.focus(); return; }
-    showError("");
+  // Before a prompt leaves, the citizen sees what would be masked in it and may edit or cancel.
+  // The server redacts again on send whatever the page does: this is a courtesy, not the guard.
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function showPreview(data, prompt) {
+    previewPending = prompt;
+    previewText.textContent = "";
+    var counts = {};
+    data.segments.forEach(function (segment) {
+      if (!segment.kind) { previewText.appendChild(document.createTextNode(segment.text)); return; }
+      var mark = document.createElement("mark");
+      mark.dataset.kind = segment.kind;
+      var hint = document.createElement("span");
+      hint.className = "visually-hidden";
+      hint.textContent = "(" + text.previewMaskedAs + " " + segment.label + ") ";
+      mark.appendChild(hint);
+      mark.appendChild(document.createTextNode(segment.text));
+      var badge = document.createElement("span");
+      badge.className = "pii-kind";
+      badge.setAttribute("aria-hidden", "true");
+      badge.textContent = segment.label;
+      mark.appendChild(badge);
+      previewText.appendChild(mark);
+      counts[segment.label] = (counts[segment.label] || 0) + 1;
+    });
+    previewSummary.textContent = text.previewSummary + " " + Object.keys(counts).map(function (label) {
+      return text.previewCount.replace("%(kind)s", label).replace("%(n)s", counts[label]);
+    }).join(", ");
+    preview.hidden = false;
+    announce(text.previewFound);
+    previewTitle.focus();
+  }
+
+  function closePreview() {
+    preview.hidden = true;
+    previewText.textContent = "";  // the citizen's raw details do not linger in the page
+    previewPending = null;
+    busy = false;
+    setSending(!closed);
+  }
+
+  function sendPrompt(prompt) {
+    preview.hidden = true;
+    previewText.textContent = "";
+    previewPending = null;
     busy = true;
     setVoting(false);
     setSending(false);
@@ -189,6 +246,48 @@
     updateCount();
     send({ type: "prompt", text: prompt });
   }
+
+  function submit() {
+    if (busy || closed) return;
+    var prompt = input.value.trim();
+    if (!prompt) { showError(text.empty); input.focus(); return; }
+    if (prompt.length > maxChars) { showError(text.tooLong + " (" + prompt.length + " / " + maxChars + ")"); input.focus(); return; }
+    showError("");
+    busy = true;
+    setSending(false);
+    fetch(root.dataset.previewUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ text: prompt }),
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error("preview " + response.status);
+      return response.json();
+    }).then(function (data) {
+      if (data.kinds && data.kinds.length) showPreview(data, prompt);
+      else sendPrompt(prompt);
+    }).catch(function () {
+      sendPrompt(prompt);  // no preview: the server still masks before anything is sent
+    });
+  }
+
+  preview.querySelector("[data-testid=preview-send]").addEventListener("click", function () {
+    if (previewPending !== null) sendPrompt(previewPending);
+  });
+  preview.querySelector("[data-testid=preview-edit]").addEventListener("click", function () {
+    closePreview();
+    input.focus();
+  });
+  preview.querySelector("[data-testid=preview-cancel]").addEventListener("click", function () {
+    closePreview();
+    input.value = "";
+    updateCount();
+    announce(text.previewCancelled);
+    input.focus();
+  });
+  preview.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { event.preventDefault(); closePreview(); input.focus(); }
+  });
 
   function updateCount() { count.textContent = input.value.length + " / " + maxChars; }
 

@@ -16,7 +16,9 @@ def two_demo_endpoints(demo_endpoints):
 def one_dead_endpoint(demo_endpoints):
     return [
         *demo_endpoints("demo-garam"),
-        endpoint_register(team="고장팀", model="고장-모델", base_url=DEAD_URL, model_id="broken")[0],
+        endpoint_register(
+            team="고장팀", model="고장-모델", base_url=DEAD_URL, model_id="broken", internal=True
+        )[0],
     ]
 
 

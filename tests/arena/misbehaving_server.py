@@ -1,6 +1,7 @@
 """A real HTTP server on a real socket that misbehaves the way model servers do.
 
-Each scenario is a function of the attempt number returning a list of actions: bytes to write (in
+Each scenario is a function of the attempt number (and, if it takes two arguments, of the request
+body) returning a list of actions: bytes to write (in
 exactly those pieces, so a test controls where reads split), a float to sleep, or CLOSE. The URL
 `/s/<scenario>/v1/chat/completions` picks the scenario. The server records every request it got and
 whether the client hung up before the script finished, so tests can assert what went over the wire.
@@ -111,7 +112,14 @@ class MisbehavingServer:
             name = path.split("/")[2]
             self.requests.append(Recorded(path, headers, json.loads(body) if body else {}))
             self.attempts[name] += 1
-            for action in self.scenarios[name](self.attempts[name]):
+            script = self.scenarios[name]
+            # A scenario may also read the request (a model that answers some prompts differently).
+            actions = (
+                script(self.attempts[name], self.requests[-1].body)
+                if script.__code__.co_argcount == 2
+                else script(self.attempts[name])
+            )
+            for action in actions:
                 if action is CLOSE:
                     break
                 if isinstance(action, float | int):

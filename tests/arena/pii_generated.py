@@ -1,5 +1,5 @@
 """Generated labelled prompts (seeded): fresh values in varied sentences, to measure the redactor on
-values it was not tuned on. Same shape as pii_corpus.CORPUS."""
+values it was not tuned on, two in five of them disguised. Same shape as pii_corpus.CORPUS."""
 
 from __future__ import annotations
 
@@ -74,6 +74,25 @@ NEGATIVES = [
 ]
 
 
+FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+DASHES = ["\u2010", "\u2012", "\u2013", "\u2014", "\u2212", "\uff0d", "\ufe63"]
+
+
+def disguise(rng: random.Random, value: str) -> str:
+    """What an evasive citizen or model writes instead: full-width forms, another dash, or zero-width
+    characters between the digits (issue 12)."""
+    choice = rng.randrange(4)
+    if choice == 0:
+        return value.translate(FULL_WIDTH)
+    if choice == 1:
+        return value.replace("-", rng.choice(DASHES))
+    if choice == 2:
+        return "".join(c + ("\u200b" if c.isdigit() and rng.random() < 0.3 else "") for c in value).rstrip(
+            "\u200b"
+        )
+    return value
+
+
 def generated(seed: int = 7, per_kind: int = 200) -> list[tuple[str, list[tuple[str, str]]]]:
     rng = random.Random(seed)
     cases = []
@@ -87,6 +106,8 @@ def generated(seed: int = 7, per_kind: int = 200) -> list[tuple[str, list[tuple[
     for kind, (make, label) in makers.items():
         for _ in range(per_kind):
             value = make()
+            if rng.random() < 0.4:
+                value = disguise(rng, value)
             cases.append((rng.choice(TEMPLATES).format(label=label, value=value), [(kind, value)]))
     for _ in range(per_kind * 2):
         cases.append((rng.choice(NEGATIVES)(rng), []))

@@ -28,9 +28,17 @@ async def events_until_turn_done(communicator, limit=2000):
     raise AssertionError("no turn_done")
 
 
-async def test_without_consent_the_socket_is_refused():
-    communicator, connected, code = await connect(SessionStore())
-    assert not connected and code == CLOSE_NO_CONSENT
+async def test_without_consent_the_socket_is_closed_with_the_code_the_page_reloads_on():
+    communicator, connected, _ = await connect(SessionStore())
+    # Accepted and then closed: a refused handshake would reach the page as 1006, not as 4403.
+    assert connected
+    assert await communicator.receive_output(timeout=5) == {
+        "type": "websocket.close",
+        "code": CLOSE_NO_CONSENT,
+    }
+    await communicator.send_json_to({"type": "prompt", "text": "동의 없이 보낸 질문"})
+    assert await communicator.receive_nothing(timeout=0.5)
+    assert await database_sync_to_async(Battle.objects.count)() == 0
 
 
 async def test_a_turn_streams_both_sides_and_names_no_model(two_demo_endpoints, consented_session):

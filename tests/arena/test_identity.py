@@ -43,6 +43,79 @@ def test_ordinary_text_flows_without_delay_or_change():
     assert shown[:3] == ["주민센터에서 ", "전입신고를 ", "하세요. 드라마도 봐요."]
 
 
+# (answer, the name it disguises): every disguise of issue 12 and a few more, each fed in random
+# chunks that may split a syllable into jamo, a letter from its zero-width neighbour or a tag run.
+DISGUISED = [
+    ("저희는 팀\u200b해커스 입니다", "팀 해커스"),
+    ("저는 Ｈ Ｘ－１ 모델이에요", "HX-1"),
+    ("저는 EXA\u200bONE 입니다", "EXAONE"),
+    ("저는 엑 사 원 입니다", "엑사원"),
+    ("저는 엑\U000e0041\U000e0042사원입니다", "엑사원"),
+    ("I am E.X.A.O.N.E.", "EXAONE"),
+    ("저는 ЕXАONE 입니다", "EXAONE"),  # Cyrillic Е and А
+    ("저는 Ｃｌａｕｄｅ 예요", "Claude"),
+    ("ㅇㅔㄱㅅㅏㅇㅝㄴ 이에요", "엑사원"),
+    ("\u1100\u1173\u11ab 엑\u1109\u1161원 입니다", "엑사원"),  # conjoining jamo
+    ("하이퍼 클로바 X 가 답합니다", "하이퍼클로바X"),
+    ("저는 클\u200d로\u200d드", "클로드"),
+    ("만든 곳은 업-스-테-이-지", "업스테이지"),
+    ("G\u200bP\u200bT 기반", "GPT"),
+    ("저는 솔·라 예요", "솔라"),
+    ("팀 해커스의 HX－1", "HX-1"),
+]
+NOT_NAMES = [
+    "ax + b = 0 을 풀면",
+    "AX 사례를 찾아 주세요",
+    "그 록 음악 좋아요",
+    "어제 솔랐다고 했나요?",
+    "드라마 추천",
+    "SKTelecom은 아니고 GPTs도 아님",
+    "구 글자 수",
+    "해커 스쿨",
+    "엑셀 사용법",
+]
+
+
+@pytest.mark.parametrize(("answer", "name"), DISGUISED)
+@pytest.mark.parametrize("seed", range(5))
+def test_disguised_names_are_masked_however_the_chunks_fall(answer, name, seed):
+    import random
+
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(1, len(answer)), min(len(answer) - 1, rng.randrange(1, 8))))
+    chunks = [answer[a:b] for a, b in zip([0, *cuts], [*cuts, len(answer)], strict=True)]
+    shown, leaked = run(chunks, (*KNOWN_ALIASES, "팀 해커스", "HX-1"))
+    joined = "".join(shown)
+    assert leaked and MASK in joined, chunks
+    # Nothing that reads as the name survives, not even in pieces across the chunks.
+    assert LeakMasker([name]).feed(joined.replace(MASK, " ")) is not None
+    probe = LeakMasker([name])
+    probe.feed(joined.replace(MASK, " "))
+    probe.flush()
+    assert not probe.leaked, (chunks, shown)
+    assert not any(c in joined for c in ("\u200b", "\u200d", "\U000e0041")), shown
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_ordinary_words_are_not_taken_for_names(text):
+    shown, leaked = run([text], (*KNOWN_ALIASES, "팀 해커스", "HX-1"))
+    assert not leaked and "".join(shown) == text
+
+
+def test_names_the_citizen_typed_are_not_masked_except_the_battles_own():
+    from arena.battles.identity import aliases_for_turn
+
+    aliases = aliases_for_turn(
+        aliases=KNOWN_ALIASES, own=["엑사원", "EXAONE"], prompts=["클로드랑 엑사원 비교해 줘"]
+    )
+    shown, leaked = run(["클로드는 앤트로픽이 만들었고 ", "엑사원은 LG가 만들었습니다"], aliases)
+    joined = "".join(shown)
+    assert "클로드는" in joined and "[모델명]은 LG" in joined  # the own name stays masked
+    assert "앤트로픽" not in joined  # a maker the citizen did not type is masked as before
+    quiet, leaked_quiet = run(["클로드는 좋은 모델입니다"], aliases)
+    assert not leaked_quiet and "".join(quiet) == "클로드는 좋은 모델입니다"
+
+
 def test_latin_names_need_word_boundaries():
     assert run(["SKTelecom은 아니고 GPTs도 아님"], ["SKT", "GPT"])[1] is False
     assert run(["나는 gpt 기반"], ["GPT"])[1] is True
@@ -55,7 +128,11 @@ def test_latin_names_need_word_boundaries():
         ("Who are you?", True),
         ("어떤 모델이야", True),
         ("누가 너를 만들었어?", True),
-        ("엑사원이랑 비교하면?", True),
+        ("엑사원이랑 비교하면?", False),  # naming a model is a fair question, not asking who it is
+        ("너 엑사원이야?", True),
+        ("혹시 Claude 맞아?", True),
+        ("Are you ChatGPT?", True),
+        ("누\u200b구\u200b야?", True),
         ("전입신고는 어떻게 하나요?", False),
         ("드라마 추천해줘", False),
     ],
@@ -89,7 +166,7 @@ async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(
     for scenario in ("leaky", "plain"):
         await database_sync_to_async(endpoint_register)(
             team=f"팀 {scenario}", model=f"모델 {scenario}", base_url=recording_server.base_url(scenario),
-            model_id=scenario,
+            model_id=scenario, internal=True,
         )  # fmt: skip
     communicator, _, _ = await connect(consented_session)
     await communicator.send_json_to({"type": "prompt", "text": "제 번호 010-1234-5678 로 연락 주세요"})
@@ -114,3 +191,53 @@ async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(
     assert battle.identity_leak
     vote = await database_sync_to_async(vote_record)(battle_id=battle.pk, voter=voter, choice="a")
     assert vote.inclusion == Vote.Inclusion.IDENTITY_LEAK
+
+
+COVERT = {
+    "tagged": lambda n: [
+        head(),
+        sse(chunk("안내해 드\U000e0048\U000e0058")),
+        sse(chunk("리겠습니다. 주민번호 예시는 900")),
+        sse(chunk("101-12")),
+        sse(chunk("34567 처럼 생겼어요.", finish="stop")),
+        sse("[DONE]"),
+    ],
+    "plain": lambda n: [head(), sse(chunk("안내해 드리겠습니다.", finish="stop")), sse("[DONE]")],
+}
+
+
+@pytest.fixture
+def covert_server():
+    server = MisbehavingServer(COVERT).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_watermark_is_removed_and_marks_the_battle_and_an_invented_number_never_streams(
+    covert_server, consented_session, voter
+):
+    for scenario in COVERT:
+        await database_sync_to_async(endpoint_register)(
+            team=f"팀 {scenario}",
+            model=f"모델 {scenario}",
+            base_url=covert_server.base_url(scenario),
+            model_id=scenario,
+            internal=True,
+        )
+    communicator, _, _ = await connect(consented_session)
+    await communicator.send_json_to({"type": "prompt", "text": "주민번호 예시 알려줘"})
+    events = await events_until_turn_done(communicator)
+    await communicator.disconnect()
+    deltas = [e["text"] for e in events if e["type"] == "delta"]
+    wire = "".join(deltas)
+    assert "\U000e0048" not in wire and "[주민등록번호]" in wire
+    assert not any(digit in wire for digit in "0123456789")  # no piece of the number, in any frame
+    assert any(e["type"] == "identity_masked" for e in events)
+    turn = await database_sync_to_async(Turn.objects.select_related("battle").get)()
+    streamed = {
+        side: "".join(e["text"] for e in events if e["type"] == "delta" and e["side"] == side)
+        for side in "ab"
+    }
+    assert (turn.response_a, turn.response_b) == (streamed["a"], streamed["b"])  # shown equals stored
+    assert turn.battle.identity_leak

@@ -113,6 +113,27 @@ SCENARIOS = {
     "stall_mid": lambda n: [head(), sse(chunk("시작")), 5.0],
     "slow_forever": lambda n: [head(), *([sse(chunk("가")), 0.05] * 400)],
     "truncated_after_token": lambda n: [head(), sse(chunk("중간까지")), CLOSE],
+    # Headers, then nothing: a server that accepted the request and stalled.
+    "stall_silent": lambda n: [head(), 5.0],
+    "unavailable_then_stall": lambda n: (
+        [head(503, "application/json", "retry-after: 0\r\n"), b'{"error": "warming up"}']
+        if n == 1
+        else [head(), 5.0]
+    ),
+    # An error page that echoes the credential it refused, other key-like strings and a lot of noise.
+    "leaky_401": lambda n: [
+        head(401, "application/json"),
+        json.dumps(
+            {
+                "error": {
+                    "message": "Invalid key k3y-9 (Authorization: Bearer k3y-9) for project "
+                    "sk-proj-AbCdEfGhIjKlMnOp; admin token=hunter2-admin; see "
+                    "https://ops:pa55w0rd@internal.example.kr/keys; session "
+                    "0123456789abcdef0123456789abcdef4a " + "x" * 5000,
+                }
+            }
+        ).encode(),
+    ],
     "truncated_before_token": lambda n: (
         [head(), sse(chunk("", role="assistant")), CLOSE] if n == 1 else [head(), good_stream()]
     ),
@@ -324,3 +345,30 @@ def test_endpoint_url(base, expected):
 
 def test_key_is_not_in_repr():
     assert "sk-1" not in repr(Endpoint(base_url="http://h/v1", model_id="m", api_key="sk-1"))
+
+
+async def test_a_first_token_timeout_is_not_retried_into_another_full_wait(server):
+    """Today's audit: a stalled endpoint held the citizen three first-token limits (180 s)."""
+    with pytest.raises(InferenceError) as caught:
+        await collect(server, "stall_silent", max_attempts=3)
+    assert caught.value.kind == "timeout_first_token"
+    assert server.attempts["stall_silent"] == 1
+
+
+async def test_a_retry_after_a_quick_failure_shares_the_first_token_budget(server):
+    before = time.monotonic()
+    with pytest.raises(InferenceError) as caught:
+        await collect(server, "unavailable_then_stall", max_attempts=3)
+    assert caught.value.kind == "timeout_first_token"
+    assert server.attempts["unavailable_then_stall"] == 2  # the 503 was retried, the stall was not
+    assert time.monotonic() - before < FAST.first_token * 2
+
+
+async def test_upstream_error_text_is_scrubbed_of_keys_and_cut_short(server):
+    with pytest.raises(InferenceError) as caught:
+        await collect(server, "leaky_401", key="k3y-9")
+    message = str(caught.value)
+    for secret in ("k3y-9", "sk-proj-AbCdEfGhIjKlMnOp", "hunter2-admin", "pa55w0rd", "0123456789abcdef0123"):
+        assert secret not in message
+    assert "HTTP 401" in message and "Invalid key" in message
+    assert len(caught.value.message) <= 200

@@ -1,7 +1,10 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from arena.integrity import review as integrity
-from arena.models import Vote, VoterFlag
+from arena.models import Battle, NetworkFlag, Vote, VoterFlag
 from core import roles
 from core.audit import AuditLog
 from tests.arena.factories import bt_votes, endpoints
@@ -85,3 +88,84 @@ def test_position_bias_and_methodology_page(client, brigade):
     html = client.get("/methodology/").content.decode()
     assert 'data-testid="sampling-table"' in html and 'data-testid="exclusion-table"' in html
     assert "SHA-256" in html
+
+
+def _burst(models, *, voters=8, network="n" * 32, prefix="burst"):
+    """First-time voters from one network, all within minutes, each backing models[0] once."""
+    target = models[0]
+    now = timezone.now()
+    for k in range(voters):
+        other = models[1 + k % (len(models) - 1)]
+        a, b = (target, other) if k % 2 else (other, target)
+        battle = Battle.objects.create(
+            voter=f"{prefix}-{k}", model_a=a, model_b=b, model_a_version="v", model_b_version="v",
+            pair_probability=0.1, status=Battle.Status.VOTED,
+        )  # fmt: skip
+        for _ in range(2):  # two votes each: one battle row per vote
+            battle = Battle.objects.create(
+                voter=f"{prefix}-{k}", model_a=a, model_b=b, model_a_version="v", model_b_version="v",
+                pair_probability=0.1, status=Battle.Status.VOTED,
+            )  # fmt: skip
+            vote = Vote.objects.create(
+                battle=battle, choice="a" if a == target else "b", voter=f"{prefix}-{k}",
+                seconds_after_last_token=5, network=network,
+            )  # fmt: skip
+            Vote.objects.filter(pk=vote.pk).update(created_at=now - dt.timedelta(minutes=k))
+    return target
+
+
+@pytest.fixture
+def honest_board():
+    models = endpoints(4)
+    for seed in range(30):
+        bt_votes(models, [0.0, 0.0, 0.0, 0.0], 6, seed=seed, voter=f"honest-{seed}")
+    return models
+
+
+def test_a_burst_of_first_time_voters_from_one_network_is_set_aside_with_its_reason(honest_board, client):
+    target = _burst(honest_board)
+    result = integrity.network_burst_scan()
+    assert result["flagged"] == 1
+    flag = NetworkFlag.objects.get()
+    assert flag.favoured_id == target.pk and flag.voters == 8
+    assert "같은 네트워크에서 처음 투표한 8명" in flag.reason
+    burst = Vote.objects.filter(network="n" * 32)
+    assert set(burst.values_list("inclusion", flat=True)) == {Vote.Inclusion.NETWORK_BURST}
+    assert set(burst.values_list("flag", flat=True)) == {flag.pk}
+    assert (
+        not Vote.objects.filter(voter__startswith="honest").exclude(inclusion=Vote.Inclusion.VALID).exists()
+    )
+
+    # A reviewer may overrule it, with a reason, audit-logged; the scan does not flag it again.
+    reviewer = make_user("reviewer", roles.MINISTRY_REVIEWER)
+    client.force_login(reviewer)
+    html = client.get("/staff/integrity/").content.decode()
+    assert 'data-testid="network-flag-table"' in html and "처음 투표한 8명" in html
+    client.post(
+        f"/staff/integrity/networks/{flag.pk}/", {"action": "clear", "reason": "같은 학교 수업으로 확인"}
+    )
+    assert set(burst.values_list("inclusion", flat=True)) == {Vote.Inclusion.VALID}
+    assert AuditLog.objects.get().action == "network_flag_clear"
+    assert integrity.network_burst_scan()["flagged"] == 0
+
+
+def test_the_network_rules_never_touch_the_verified_panel(honest_board):
+    from arena.models import Campaign, PanelMember
+
+    _burst(honest_board, prefix="panel")
+    campaign = Campaign.objects.get()
+    for k in range(8):
+        PanelMember.objects.create(
+            campaign=campaign, person_hash=f"p{k}", voter=f"panel-{k}", gender="female", region="capital",
+            age_band="30s", proficiency="novice",
+        )  # fmt: skip
+    assert integrity.network_burst_scan()["flagged"] == 0
+    assert not Vote.objects.exclude(inclusion=Vote.Inclusion.VALID).exists()
+
+
+def test_too_few_or_established_voters_are_not_a_burst(honest_board):
+    _burst(honest_board, voters=4)  # fewer than ARENA_BURST_MIN_VOTERS
+    assert integrity.network_burst_scan()["flagged"] == 0
+    # Honest voters who happen to share a network, voting as the ratings say: not flagged.
+    Vote.objects.filter(voter__startswith="honest").update(network="h" * 32)
+    assert integrity.network_burst_scan()["flagged"] == 0

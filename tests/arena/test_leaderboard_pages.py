@@ -95,7 +95,10 @@ def test_model_page_shows_standings_and_the_cases_that_use_it(client, snapshots)
     html = client.get(f"/ax/models/{used}/cases/", headers={"HX-Request": "true"}).content.decode()
     assert html.count('data-testid="usecase-card"') == 1 and "/ax/cases/NTS-2025-001/" in html
     assert "SEOUL-2025-001" not in html
-    assert "이 모델을 쓴다고 공개된 사례가 아직 없습니다" in client.get(f"/ax/models/{unused}/cases/").content.decode()
+    assert (
+        "이 모델을 쓴다고 공개된 사례가 아직 없습니다"
+        in client.get(f"/ax/models/{unused}/cases/").content.decode()
+    )
     # the leaderboard links each model to its page, and the catalogue counts its cases
     assert f'href="/arena/models/{used}/"' in client.get("/leaderboard/").content.decode()
     facet = client.get("/api/v1/ax/use-cases/").json()["facets"]["model"]

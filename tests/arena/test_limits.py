@@ -114,3 +114,123 @@ async def test_a_refused_battle_costs_nothing(consented_session, settings, demo_
     await communicator.send_json_to({"type": "prompt", "text": "이제 모델이 있을 때"})
     assert (await events_until_turn_done(communicator))[-1]["type"] == "turn_done"
     await communicator.disconnect()
+
+
+def _consent(client, user_agent, address="198.51.100.7"):
+    return client.post("/arena/consent/", HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_new_pseudonyms_are_capped_per_device_and_per_network(settings):
+    from django.test import Client
+
+    settings.ARENA_CONSENTS_PER_DAY_PER_DEVICE = 2
+    settings.ARENA_CONSENTS_PER_DAY_PER_NETWORK = 3
+    chrome = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
+    assert [_consent(Client(), chrome).status_code for _ in range(2)] == [302, 302]
+    refused = _consent(Client(), chrome)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "이 기기에서 오늘 새로 참여할 수 있는 횟수(2번)" in refused.content.decode()
+    # Another browser on the same network gets the network's last place, then the network is full;
+    # a household on another network is not affected.
+    firefox = "Mozilla/5.0 (Windows NT 10.0) Firefox/128.0"
+    assert _consent(Client(), firefox).status_code == 302
+    assert _consent(Client(), "Mozilla/5.0 (Macintosh; Mac OS X) Version/17 Safari").status_code == 429
+    assert _consent(Client(), chrome, address="203.0.113.50").status_code == 302
+    # Consenting again in a session that already has a pseudonym costs nothing.
+    same = Client()
+    assert _consent(same, chrome, address="192.0.2.1").status_code == 302
+    for _ in range(3):
+        assert _consent(same, chrome, address="192.0.2.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_votes_past_a_device_or_network_ceiling_are_kept_but_not_counted(two_demo_endpoints, settings):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from arena.consent import consent_give, session_voter
+
+    settings.ARENA_VOTES_PER_DAY_PER_NETWORK = 2
+    client = limits.client_of("198.51.100.20", "Chrome/131", "ko")
+    inclusions = []
+    for _ in range(3):
+        session = SessionStore()
+        consent_give(session)
+        voter = session_voter(session)
+        battle = finished_battle(voter)
+        inclusions.append(vote_record(battle_id=battle.pk, voter=voter, choice="a", client=client).inclusion)
+    assert inclusions == [Vote.Inclusion.VALID, Vote.Inclusion.VALID, Vote.Inclusion.RATE_LIMITED]
+    assert set(Vote.objects.values_list("network", flat=True)) == {client.network}
+
+
+def test_one_client_cannot_spend_a_networks_character_budget(settings):
+    settings.ARENA_CHARS_PER_2H_PER_VOTER = 100
+    settings.ARENA_CHARS_PER_2H_PER_NETWORK = 250
+    office = limits.Client(network="office", device="pc")
+    limits.turn_take(voter="greedy", client=office, text="가" * 100, new_battle=False)
+    with pytest.raises(limits.LimitExceeded) as caught:
+        limits.turn_take(voter="greedy", client=office, text="가", new_battle=False)
+    assert "두 시간 동안 보낼 수 있는 질문 분량(100자)" in str(caught.value.message)
+    limits.turn_take(voter="colleague", client=office, text="가" * 100, new_battle=False)  # unaffected
+    with pytest.raises(limits.LimitExceeded):  # ...until the network's own ceiling
+        limits.turn_take(voter="third", client=office, text="가" * 100, new_battle=False)
+
+
+def test_a_repeated_prompt_is_counted_per_network_and_however_it_is_spelled(settings):
+    settings.ARENA_PROMPT_REPEATS_PER_DAY = 2
+    here, there = limits.Client("here", "d1"), limits.Client("there", "d2")
+    limits.turn_take(voter="v1", client=here, text="Ｈｅｌｌｏ, 안녕하세요!", new_battle=False)
+    limits.turn_take(voter="v2", client=here, text="hello 안녕\u200b하세요", new_battle=False)
+    with pytest.raises(limits.LimitExceeded):
+        limits.turn_take(voter="v3", client=here, text="HELLO  안녕하세요", new_battle=False)
+    limits.turn_take(voter="v4", client=there, text="hello 안녕하세요", new_battle=False)  # not for everyone
+
+
+@pytest.mark.django_db
+def test_network_and_device_hashes_change_every_day_and_yesterdays_key_is_gone():
+    import datetime as dt
+
+    from arena.models import DailyKey
+
+    today = dt.date(2026, 12, 1)
+    limits._day_keys.clear()
+    first = limits.day_key(today)
+    second = limits.day_key(today + dt.timedelta(days=1))
+    assert first != second and list(DailyKey.objects.values_list("key", flat=True)) == [second]
+    client = limits.client_of("203.0.113.77", "Mozilla/5.0 Chrome/131.0", "ko-KR")
+    assert "203.0.113" not in client.network + client.device and len(client.network) == 32
+    assert limits.client_of("203.0.113.200").network == client.network  # same /24
+    assert limits.client_of("203.0.114.1").network != client.network
+    assert limits.client_of("203.0.113.77", "Mozilla/5.0 Firefox/128.0", "ko-KR").device != client.device
+    limits._day_keys.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_characters_are_given_back_when_the_citizen_leaves_before_anything_streamed(
+    consented_session, voter, settings
+):
+    import asyncio
+
+    from arena.endpoints.services import endpoint_register
+    from tests.arena.misbehaving_server import MisbehavingServer
+
+    settings.ARENA_CHARS_PER_2H_PER_VOTER = 40
+    server = MisbehavingServer({"slow": lambda n: [5.0]}).start()
+    try:
+        for name in ("느린1", "느린2"):
+            await database_sync_to_async(endpoint_register)(
+                team=f"팀 {name}",
+                model=name,
+                base_url=server.base_url("slow"),
+                model_id="slow",
+                internal=True,
+            )
+        communicator, _, _ = await connect(consented_session)
+        await communicator.send_json_to({"type": "prompt", "text": "가" * 40})
+        assert (await communicator.receive_json_from(timeout=5))["type"] == "battle"
+        await asyncio.sleep(0.3)
+        await communicator.disconnect()  # before either model said anything
+    finally:
+        server.stop()
+    # The whole budget is there again.
+    await database_sync_to_async(limits.take)((limits.chars_per_voter(), f"unknown|{voter}", 40))

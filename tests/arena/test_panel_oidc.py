@@ -48,6 +48,12 @@ def enrol(client, **answers):
     return client.post("/arena/panel/enrol/", {"proficiency": "novice", "consent": "on", **answers})
 
 
+def test_the_verify_page_lets_its_forms_lead_to_the_provider_and_nowhere_else(client, oidc_provider):
+    policy = client.get("/arena/panel/")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert form_action.split() == ["form-action", "'self'", oidc_provider.issuer]
+
+
 def test_the_authorization_request_carries_pkce_state_nonce_and_no_secret(client, oidc_provider):
     url = leave_for_provider(client)
     query = dict(parse_qsl(urlsplit(url).query))

@@ -4,11 +4,15 @@ and how far the brigaded model moves with and without excluding the flagged vote
 Targets (issue 6): >= 90% of brigade voters caught with <= 1% of honest voters flagged when each
 brigade voter casts 20 or more votes; after exclusion the brigaded model's rating lies inside its 95%
 interval from the clean run (no brigade).
+
+Then the network rule of issue 12, where each voter casts one or two votes and the per-voter test is
+powerless: bursts of first-time voters from one network backing one model, among honest networks of
+first-time voters; how many bursts of each size are caught, and how many honest networks are flagged.
 """
 
 import numpy as np
 
-from arena.integrity.anomaly import flagged, voter_scores
+from arena.integrity.anomaly import flagged, groups_test, voter_scores
 from arena.ratings.bradley_terry import SCALE, fit_bradley_terry
 
 N_MODELS, HONEST, BRIGADE, TARGET = 20, 4000, 60, 12
@@ -69,3 +73,59 @@ def main() -> None:
             f"{clean.rating[TARGET]:>9.1f} [{clean.ci_low[TARGET]:.1f}, {clean.ci_high[TARGET]:.1f}] "
             f"{contaminated.rating[TARGET]:>13.1f} {after.rating[TARGET]:>16.1f} {str(inside):>16}"
         )
+    networks()
+
+
+def networks(seed: int = 3, honest_networks: int = 120, alpha: float = 0.01) -> None:
+    rng = np.random.default_rng(seed)
+    truth = np.sort(rng.normal(scale=0.6, size=N_MODELS))[::-1]
+    rows, group = [], []
+    for network in range(honest_networks):
+        for _voter in range(rng.integers(5, 16)):  # first-time voters, one to three votes each
+            for _ in range(rng.integers(1, 4)):
+                a, b = rng.choice(N_MODELS, 2, replace=False)
+                p = 1 / (1 + np.exp(-(truth[a] - truth[b])))
+                rows.append((a, b, 2 if rng.random() < 0.1 else (0 if rng.random() < p else 1)))
+                group.append(network)
+    sizes = (5, 10, 20, 30)
+    bursts_per_size = 10
+    burst_id = honest_networks
+    bursts = {}
+    for size in sizes:
+        for _ in range(bursts_per_size):
+            bursts[burst_id] = size
+            for _voter in range(size):  # one vote each, for the target when it plays
+                other = rng.choice([m for m in range(N_MODELS) if m != TARGET])
+                rows.append((TARGET, other, 0) if rng.random() < 0.5 else (other, TARGET, 1))
+                group.append(burst_id)
+            burst_id += 1
+    data = np.array(rows)
+    group = np.array(group)
+    threshold = np.log(1 / alpha)
+
+    ids = sorted(set(group.tolist()))
+    tests = dict(
+        zip(
+            ids,
+            groups_test(
+                data[:, 0], data[:, 1], data[:, 2], [np.flatnonzero(group == g) for g in ids], N_MODELS
+            ),
+            strict=True,
+        )
+    )
+
+    def caught(g: int) -> bool:
+        return tests[g].log_evalue >= threshold
+
+    honest_flagged = sum(caught(g) for g in range(honest_networks))
+    print(
+        f"network rule: {honest_networks} honest networks of 5-15 first-time voters (1-3 votes each), "
+        f"{bursts_per_size} bursts per size backing model {TARGET}; alpha = {alpha}"
+    )
+    print(f"{'burst voters':>13} {'bursts caught':>14}")
+    for size in sizes:
+        hits = sum(caught(g) for g, s in bursts.items() if s == size)
+        print(f"{size:>13} {hits:>7}/{bursts_per_size:<6}")
+    print(
+        f"honest networks flagged: {honest_flagged}/{honest_networks} ({honest_flagged / honest_networks:.1%})"
+    )

@@ -73,7 +73,9 @@ def test_keyboard_only_battle(page, portal_url, demo_pair):
 def test_failing_side_shows_a_message_and_no_vote(page, portal_url, demo_endpoints, settings):
     settings.ARENA_CONNECT_TIMEOUT = 1
     demo_endpoints("demo-garam")
-    endpoint_register(team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="x")
+    endpoint_register(
+        team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="x", internal=True
+    )
     page.goto(portal_url + "/arena/")
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("안녕하세요")
@@ -107,6 +109,7 @@ def test_citizen_sees_what_was_masked_before_the_answers(page, portal_url, demo_
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("제 번호 010-1234-5678 로 전입신고 결과 알려주세요")
     page.get_by_test_id("send-prompt").click()
+    page.get_by_test_id("preview-send").click()
     note = page.locator("#response-a .redaction-note")
     expect(note).to_contain_text("전화번호")
     expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
@@ -121,7 +124,58 @@ def test_crisis_prompt_gets_help_not_a_battle(page, portal_url, demo_pair):
     page.get_by_test_id("prompt-input").fill("요즘 너무 힘들어서 죽고 싶어요")
     page.get_by_test_id("send-prompt").click()
     crisis = page.get_by_test_id("crisis")
-    expect(crisis).to_be_visible()
+    expect(crisis).to_be_visible(timeout=20000)  # after the preview round trip, on a loaded machine too
     expect(crisis).to_contain_text("109")
     assert page.get_by_test_id("response-a").inner_text() == ""
     assert_no_axe_violations(page)
+
+
+def test_citizen_sees_what_would_be_masked_and_can_edit_or_cancel(page, portal_url, demo_pair):
+    from arena.models import Battle
+
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    prompt = page.get_by_test_id("prompt-input")
+    prompt.fill("제 번호 010-1234-5678, 주소는 서울 강남구 테헤란로 152, 101동 1203호 입니다")
+    page.get_by_test_id("send-prompt").click()
+
+    preview = page.get_by_test_id("prompt-preview")
+    expect(preview).to_be_visible()
+    marks = page.locator("#preview-text mark")
+    expect(marks).to_have_count(2)
+    assert [marks.nth(i).get_attribute("data-kind") for i in range(2)] == ["phone", "address"]
+    expect(marks.nth(0)).to_contain_text("010-1234-5678")
+    expect(page.get_by_test_id("preview-summary")).to_contain_text("전화번호 1건")
+    expect(page.get_by_test_id("preview-summary")).to_contain_text("주소 1건")
+    # A screen reader hears the kind with the highlighted text, and focus moved to the preview.
+    assert "가릴 부분, 종류: 전화번호" in marks.nth(0).inner_text()
+    assert page.evaluate("document.activeElement.id") == "preview-title"
+    expect(page.locator("#arena-status")).to_contain_text("개인정보로 보이는 내용")
+    assert_no_axe_violations(page)
+    assert Battle.objects.count() == 0  # nothing left the page yet
+
+    # Edit, by keyboard: back to the question with the text intact.
+    tab_to(page, "preview-edit")
+    page.keyboard.press("Enter")
+    expect(preview).to_be_hidden()
+    assert page.evaluate("document.activeElement.dataset.testid") == "prompt-input"
+    assert "010-1234-5678" in prompt.input_value()
+    prompt.fill("주소는 서울 강남구 테헤란로 152 입니다")
+    page.keyboard.press("Control+Enter")
+    expect(marks).to_have_count(1)
+    page.get_by_test_id("preview-send").click()
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    assert "[주소]" in page.get_by_test_id("response-a").inner_text()
+    assert "테헤란로 152" not in page.content()
+    assert Battle.objects.count() == 1
+
+    # Cancel: nothing is sent and the question is gone.
+    prompt.fill("이어서, 제 카드 4111-1111-1111-1111 로 결제했어요")
+    page.get_by_test_id("send-prompt").click()
+    expect(preview).to_be_visible()
+    page.get_by_test_id("preview-cancel").click()
+    expect(preview).to_be_hidden()
+    expect(page.locator("#arena-status")).to_have_text("질문을 보내지 않았습니다.")
+    assert prompt.input_value() == ""
+    assert "4111" not in page.get_by_test_id("response-a").inner_text()
+    assert Battle.objects.get().turn_count == 1

@@ -1,7 +1,11 @@
+import datetime as dt
 import io
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.utils import timezone
 
 from arena.models import ModelEndpoint
 
@@ -11,7 +15,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_embedded_scheduler_runs_every_beat_entry(seed_data):
     from arena.endpoints.services import endpoint_register
 
-    endpoint_register(team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="broken")
+    expired, live = SessionStore(), SessionStore()
+    for session in (expired, live):
+        session["arena_consent"] = "2026-11"
+        session.save()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    endpoint_register(
+        team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="broken", internal=True
+    )
     out = io.StringIO()
     call_command("run_periodic", "--once", stdout=out)
     text = out.getvalue()
@@ -21,6 +34,10 @@ def test_embedded_scheduler_runs_every_beat_entry(seed_data):
         "purge-old-conversations",
         "scan-voter-anomalies",
         "publish-ledger-roots",
+        "release-stuck-battles",
+        "clear-expired-sessions",
     ):
         assert f"{name}:" in text
     assert not ModelEndpoint.objects.get(model_id="broken").is_healthy
+    # Anonymous sessions do not pile up: the expired one is gone, the live one stays.
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]

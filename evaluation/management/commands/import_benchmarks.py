@@ -20,8 +20,11 @@ class Command(BaseCommand):
             raise CommandError(f"no round {slug!r}")
         path = Path(file)
         try:
+            evidence.size_check(path.stat().st_size)
             rows = evidence.parse(path.read_bytes(), path.name)
-        except (OSError, ValidationError) as error:
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        except OSError as error:
             raise CommandError(str(error)) from error
         imported, errors = evidence.benchmarks_import(round_obj=round_obj, rows=rows)
         for error in errors:

@@ -37,6 +37,7 @@ class Command(BaseCommand):
                     model=model.name,
                     base_url=base_url,
                     model_id=model.model_id,
+                    internal=True,  # the built-in demo server on this machine
                     is_demo=True,
                     organization="데모 (실제 참가팀 아님)",
                     description=model.description,

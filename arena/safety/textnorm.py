@@ -1,0 +1,353 @@
+"""The one text normaliser: what every judge of text (redaction, identity masking, moderation and
+crisis rules, the limits' prompt digest) reads, with a map back to the text as it came.
+
+Pure Python, no Django. `normalize(text)` returns a `Normalized` whose `.text` is:
+
+1. the input without invisible characters: every format character (Unicode category Cf: zero-width
+   space and joiners, soft hyphen, bidi controls, BOM, the tag characters U+E0000-E007F), control
+   characters other than tab and newlines, variation selectors, and the blank Hangul fillers
+   (U+115F, U+1160, U+3164, U+FFA0) that render as nothing. Two are kept where they do a job: a
+   zero-width joiner between two pictographs (family emoji) and one emoji presentation selector after
+   a symbol;
+2. every dash and hyphen variant folded to "-" (U+2010-2015, U+2212 minus, U+FE58, U+FE63, U+FF0D, ...),
+   and the look-alikes ㅡ, 一 and ー when they stand between digits ("010ㅡ1234");
+3. every space variant folded to " ", the ideographic full stop and the middle dots (·, ㆍ, ・) to ".";
+4. Unicode NFKC: full-width forms, circled and mathematical digits and letters, ligatures and
+   compatibility jamo become their plain forms ("９００１０１" -> "900101", "ｈｏｎｇ＠" -> "hong@").
+
+`.source_span(start, end)` maps a span of `.text` back to the input; `.render(replacements)` returns
+the input with invisible characters removed and the given spans (in `.text` coordinates) replaced:
+what is shown, sent and stored, so the citizen's own characters survive everywhere nothing was judged.
+
+Speed: text that is already plain (ASCII and Hangul syllables) costs one regex scan. Invisible
+characters are removed with one regex substitution. What is left is found as runs between plain
+characters; a run NFKC leaves alone, or a full-width one it maps one to one, costs one C call, and
+only the rest is taken apart character by character.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Category Cf as of Unicode 14 (Python 3.11), plus the tag block as a whole; a test checks this
+# list against unicodedata so a newer Python cannot silently widen the gap.
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+)
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_SELECTORS = "\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_FILLERS = "\u115f\u1160\u3164\uffa0\u034f"
+INVISIBLE = re.compile(f"[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]")
+TAGS = re.compile("[\U000e0000-\U000e007f]")
+_PICTOGRAPH = "\U0001f000-\U0001ffff\u2300-\u23ff\u2600-\u27bf\u2b50"
+# What is removed: every invisible character except a zero-width joiner between two pictographs
+# (family emoji) and a presentation selector right after one ("❤️").
+_DROP_EXACT = re.compile(
+    f"(?:(?![\u200d\ufe0e\ufe0f])[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
+    f"|(?<![{_PICTOGRAPH}])\u200d|\u200d(?![{_PICTOGRAPH}])|(?<![{_PICTOGRAPH}])[\ufe0e\ufe0f])+"
+)
+# Without a joiner or selector next to a pictograph every invisible character goes, and a pattern
+# that starts with a character set lets the engine skip ahead in C (the exact one cannot).
+_INVISIBLE_SET = f"[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
+# (Written "[x][x]*", not "[x]+": Python's engine only skips ahead when a pattern starts with a set.)
+_DROP_ALL = re.compile(f"{_INVISIBLE_SET}{_INVISIBLE_SET}*")
+_KEEPABLE = re.compile(f"[{_PICTOGRAPH}][\u200d\ufe0e\ufe0f]")
+
+
+# The same without the characters outside the Basic Multilingual Plane: a class with astral ranges
+# costs the engine about four times as much per character, and most text has none.
+_BMP_INVISIBLE_SET = (
+    "["
+    + "".join(
+        part
+        for part in re.findall(r".-.|.", f"{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}")
+        if ord(part[0]) < 0x10000
+    )
+    + "]"
+)
+_DROP_BMP = re.compile(f"{_BMP_INVISIBLE_SET}{_BMP_INVISIBLE_SET}*")
+
+
+def _has_astral(text: str) -> bool:
+    """Any character beyond U+FFFF? (Two UTF-16 units for one character: one C pass, no regex.)"""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
+def _dropper(text: str) -> re.Pattern:
+    if ("\u200d" in text or "\ufe0e" in text or "\ufe0f" in text) and _KEEPABLE.search(text):
+        return _DROP_EXACT
+    return _DROP_ALL if _has_astral(text) else _DROP_BMP
+
+
+DASHES = (
+    "\u002d\u00ad\u02d7\u058a\u05be\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2796"
+    "\u2e17\u2e1a\u2e3a\u2e3b\ufe31\ufe32\ufe58\ufe63\uff0d"
+)
+# Dash look-alikes that are letters elsewhere (ㅡ is a vowel, 一 is "one"): folded only between digits.
+_DIGIT_DASHES = "ㅡ一ー\uff70\u2500\u2f00\u1173"
+_SPACES = "\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+# Characters that may compose with the one before them: combining marks, Hangul medial and final
+# jamo, and the few starters that are the second half of a canonical composition (test-checked).
+_COMPOSING_STARTERS = frozenset(
+    "\u09be\u09d7\u0b3e\u0b56\u0b57\u0bbe\u0bd7\u0cc2\u0cd5\u0cd6\u0d3e\u0d57\u0dcf\u0ddf\u0fb5\u0fb7"
+    "\u102e\U00011127\U0001133e\U00011357\U000114b0\U000114ba\U000114bd\U000115af\U00011930\u1b35"
+)
+
+# Runs of anything but plain characters (printable ASCII, tab, newlines, Hangul syllables).
+_PLAIN = r"\t\n\r\x20-\x7e\uac00-\ud7a3"
+# (Spaces inside a run keep a full-width sentence one run.)
+_SPECIAL_RUN = re.compile(f"[^{_PLAIN}][^{_PLAIN}]*(?: +[^{_PLAIN}]+)*")
+
+
+def _one_to_one_table() -> dict[int, str]:
+    """Single characters NFKC (or our folds) turn into a single plain character. Applying them with
+    str.translate keeps every offset where it was."""
+    table: dict[int, str] = {}
+    ranges = [(0x00A0, 0x0100), (0x2070, 0x20A0), (0x2460, 0x24EA), (0xFF01, 0xFFEF), (0x1D400, 0x1D800)]
+    for low, high in ranges:
+        for cp in range(low, high):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if len(folded) == 1 and folded != chr(cp) and folded.isascii() and folded.isprintable():
+                table[cp] = folded
+    for dash in DASHES:
+        table[ord(dash)] = "-"
+    table[0x00AD] = "\u00ad"  # the soft hyphen is invisible: removed, not folded
+    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000):
+        table[cp] = " "
+    table[0x2028] = table[0x2029] = "\n"
+    # Full stops and the middle dots Korean writes between list items or digits ("010·1234").
+    for cp in (0x3002, 0xFF61, 0x00B7, 0x2027, 0x2219, 0x22C5, 0x30FB, 0xFF65, 0x318D):
+        table[cp] = "."
+    return table
+
+
+_TABLE = _one_to_one_table()
+
+
+@functools.lru_cache(maxsize=4096)
+def _nfkc(char: str) -> str:
+    return unicodedata.normalize("NFKC", char)
+
+
+def _joins_previous(char: str) -> bool:
+    cp = ord(char)
+    return (
+        unicodedata.combining(char) != 0
+        or 0x1160 <= cp <= 0x11FF
+        or 0xD7B0 <= cp <= 0xD7FF
+        or char in _COMPOSING_STARTERS
+    )
+
+
+def _pictograph(char: str) -> bool:
+    cp = ord(char)
+    return 0x1F000 <= cp <= 0x1FFFF or 0x2600 <= cp <= 0x27BF or 0x2300 <= cp <= 0x23FF or cp == 0x2B50
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The judged text and the way back, in two steps: `_edits` map the judged text to the source
+    without its invisible characters (the "visible" text) wherever the two differ in length, as
+    (judged start, judged end, visible start, visible end); `dropped` lists the source offsets of
+    the removed characters, which maps the visible text to the source."""
+
+    text: str
+    source: str
+    _edits: tuple[tuple[int, int, int, int], ...] = ()
+    dropped: tuple[int, ...] = ()
+    tags: int = 0  # how many of the removed characters were tag characters (U+E0000-E007F)
+    visible_text: str | None = None  # the source without them (None: nothing was removed)
+
+    @property
+    def identical(self) -> bool:
+        return not self._edits and not self.dropped and self.text == self.source
+
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [e[0] for e in self._edits]
+
+    @functools.cached_property
+    def _dropped_at(self) -> list[int]:
+        """Where each removed character would have stood in the visible text."""
+        return [index - j for j, index in enumerate(self.dropped)]
+
+    def visible_offset(self, offset: int, *, end: bool = False) -> int:
+        """Where `offset` of .text falls in the source without its invisible characters."""
+        if not self._edits:
+            return offset
+        starts = self._starts
+        i = (bisect.bisect_left(starts, offset) if end else bisect.bisect_right(starts, offset)) - 1
+        if i < 0:
+            return offset
+        t_start, t_end, v_start, v_end = self._edits[i]
+        if end:
+            return v_end if offset <= t_end else offset - t_end + v_end
+        return v_start if offset < t_end else offset - t_end + v_end
+
+    def render_judged(self, replacements: Iterable[tuple[int, int, str]]) -> str:
+        """The source without invisible characters, each (start, end, new) span of .text (in order,
+        not overlapping) replaced: one slice of the visible text per span, no per-span lookups."""
+        visible = self.source if self.visible_text is None else self.visible_text
+        parts: list[str] = []
+        last = 0
+        for start, end, new in replacements:
+            v_start = self.visible_offset(start)
+            parts.append(visible[last : max(last, v_start)])
+            parts.append(new)
+            last = max(last, self.visible_offset(end, end=True))
+        parts.append(visible[last:])
+        return "".join(parts)
+
+    def source_offset(self, offset: int, *, end: bool = False) -> int:
+        """Where `offset` of .text falls in .source. Inside an edit a start snaps to the edit's start
+        and an end to the edit's end, so a span never cuts a composed character in two; a start skips
+        removed characters right after it, an end stops before removed characters right before it."""
+        visible = offset
+        if self._edits:
+            starts = self._starts
+            i = (bisect.bisect_left(starts, offset) if end else bisect.bisect_right(starts, offset)) - 1
+            if i >= 0:
+                t_start, t_end, v_start, v_end = self._edits[i]
+                if end:
+                    visible = v_end if offset <= t_end else offset - t_end + v_end
+                else:
+                    visible = v_start if offset < t_end else offset - t_end + v_end
+        if not self.dropped:
+            return visible
+        at = self._dropped_at
+        return visible + (bisect.bisect_left(at, visible) if end else bisect.bisect_right(at, visible))
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        s_start = self.source_offset(start)
+        return s_start, max(s_start, self.source_offset(end, end=True))
+
+    def render(self, replacements: Iterable[tuple[int, int, str]] = (), upto: int | None = None) -> str:
+        """The source (up to source offset `upto`) without invisible characters, each (start, end,
+        new) span of .text replaced. Spans must not overlap."""
+        spans = [(*self.source_span(start, end), new) for start, end, new in sorted(replacements)]
+        return self.render_source(spans, upto)
+
+    def render_source(self, spans: Iterable[tuple[int, int, str]], upto: int | None = None) -> str:
+        """The same, with the spans already in source offsets (in order, not overlapping)."""
+        parts: list[str] = []
+        last = 0
+        for s_start, s_end, new in spans:
+            parts.append(self._visible(last, max(last, s_start)))
+            parts.append(new)
+            last = max(last, s_end)
+        parts.append(self._visible(last, len(self.source) if upto is None else max(last, upto)))
+        return "".join(parts)
+
+    def _visible(self, start: int, end: int) -> str:
+        if not self.dropped:
+            return self.source[start:end]
+        if bisect.bisect_left(self.dropped, start) == bisect.bisect_left(self.dropped, end):
+            return self.source[start:end]
+        return self._drop.sub("", self.source[start:end])
+
+    @functools.cached_property
+    def _drop(self) -> re.Pattern:
+        return _dropper(self.source)
+
+
+def _digit_near(text: str, index: int, step: int) -> bool:
+    """Is the nearest character in direction `step`, past at most one space, a digit?"""
+    index += step
+    if 0 <= index < len(text) and _TABLE.get(ord(text[index]), text[index]) == " ":
+        index += step
+    return 0 <= index < len(text) and _TABLE.get(ord(text[index]), text[index]).isdigit()
+
+
+_FULL_WIDTH_RUN = re.compile("[\uff01-\uff5e\u3000 ]+")
+# A run NFKC leaves alone may still hold what we fold: dashes, spaces, the ideographic full stop,
+# dash look-alikes between digits.
+_NEEDS_FOLD = re.compile(
+    f"[{re.escape(DASHES)}{_DIGIT_DASHES}{_SPACES}\u3002\uff61\u00b7\u2027\u2219\u22c5\u30fb\uff65\u318d]"
+)
+
+
+def normalize(text: str) -> Normalized:
+    if not text or not _SPECIAL_RUN.search(text):
+        return Normalized(text, text)
+    dropped: tuple[int, ...] = ()
+    tags = 0
+    visible = text
+    drop = _dropper(text)
+    removed = [m.span() for m in drop.finditer(text)]  # one pass finds every invisible run
+    if removed:
+        dropped = tuple(i for start, end in removed for i in range(start, end))
+        pieces, last = [], 0
+        for start, end in removed:
+            pieces.append(text[last:start])
+            last = end
+        pieces.append(text[last:])
+        visible = "".join(pieces)
+        if drop is not _DROP_BMP:
+            tags = sum(len(TAGS.findall(text, start, end)) for start, end in removed)
+    out: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    cursor = 0  # next visible character not yet written
+    length = 0  # characters written to out
+    for match in _SPECIAL_RUN.finditer(visible):
+        start, end = match.span()
+        # A mark or a medial jamo at the start of a run composes with the plain character before it.
+        if start > cursor and _joins_previous(visible[start]):
+            start -= 1
+        if start > cursor:
+            out.append(visible[cursor:start])
+            length += start - cursor
+        cursor = end
+        run = visible[start:end]
+        if _FULL_WIDTH_RUN.fullmatch(run):
+            plain = run.translate(_TABLE)  # one to one, the ideographic space included
+        else:
+            plain = unicodedata.normalize("NFKC", run)
+            if plain != run or _NEEDS_FOLD.search(run):
+                plain = ""
+        if plain:
+            out.append(plain)
+            length += len(plain)
+            continue
+        # Character by character: fold dashes and spaces, NFKC the rest, and compose across
+        # characters where NFKC would (e + U+0301, jamo L + V).
+        clusters: list[tuple[int, int, list[str]]] = []  # (visible start, visible end, pieces)
+        for offset, char in enumerate(run):
+            index = start + offset
+            if char in _DIGIT_DASHES and _digit_near(visible, index, -1) and _digit_near(visible, index, 1):
+                piece = "-"
+            else:
+                piece = _TABLE.get(ord(char)) or _nfkc(char)
+            if _joins_previous(piece[0]) and clusters:
+                v_start, _v_end, pieces = clusters[-1]
+                clusters[-1] = (v_start, index + 1, [*pieces, piece])
+            else:
+                clusters.append((index, index + 1, [piece]))
+        for v_start, v_end, pieces in clusters:
+            piece = unicodedata.normalize("NFC", "".join(pieces)) if len(pieces) > 1 else pieces[0]
+            if len(pieces) > 1 or len(piece) != v_end - v_start:
+                edits.append((length, length + len(piece), v_start, v_end))
+            out.append(piece)
+            length += len(piece)
+    out.append(visible[cursor:])
+    return Normalized("".join(out), text, tuple(edits), dropped, tags, visible if dropped else None)
+
+
+def clean(text: str) -> str:
+    """The text without invisible characters, nothing else changed: what a model's answer is
+    relayed and stored as."""
+    if not text or not _SPECIAL_RUN.search(text):
+        return text
+    return _dropper(text).sub("", text)
+
+
+def fold(text: str) -> str:
+    """Just the judged text."""
+    return normalize(text).text

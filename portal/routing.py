@@ -1,0 +1,22 @@
+"""The ASGI application proper: HTTP through Django, websockets through Channels.
+
+`portal.asgi` serves it after the start-up checks; tests serve it directly (the suite runs with
+development services and pytest-django turns DEBUG off, which those checks would rightly refuse).
+"""
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.core.asgi import get_asgi_application
+
+# Django must be set up before anything imports models (the consumers do).
+django_asgi_app = get_asgi_application()
+
+from arena.battles.routing import websocket_urlpatterns  # noqa: E402
+from portal.websocket_origin import SameOriginValidator  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)
