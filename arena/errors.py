@@ -9,19 +9,6 @@ class ArenaError(DomainError):
     pass
 
 
-class ConsentRequired(ArenaError):
-    code = "consent_required"
-    http_status = 403
-
-
-class PromptRejected(ArenaError):
-    code = "prompt_rejected"
-
-
-class TurnLimitReached(ArenaError):
-    code = "turn_limit"
-
-
 class BattleNotVotable(ArenaError):
     code = "not_votable"
     http_status = 409

@@ -1,43 +1,114 @@
+"""The stage evaluation's API: the computed scorecard for reviewers, the published results for all.
+
+Each view declares its output with nested serializers, so the OpenAPI schema names every field; the
+data itself is the same plain dict the `scorecard` command and the CSV export write
+(evaluation/serialize.py), so the three cannot drift apart.
+"""
+
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
+from core.api import HasRole
 from evaluation import selectors
 from evaluation.models import Round
 from evaluation.publication import public_view
 from evaluation.serialize import scorecard_dict
 
 
+class _Round(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    stage = serializers.IntegerField()
+
+
 class ScorecardApi(APIView):
     """The full computed scorecard of a round (ministry reviewers and administrators only)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    permission_classes = [HasRole(roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)]
+
+    class OutputSerializer(serializers.Serializer):
+        class RoundOut(_Round):
+            advance_count = serializers.IntegerField()
+            published = serializers.BooleanField()
+
+        class SubItemOut(serializers.Serializer):
+            key = serializers.CharField()
+            name = serializers.CharField()
+            points = serializers.FloatField()
+
+        class BlockOut(serializers.Serializer):
+            key = serializers.CharField()
+            name = serializers.CharField()
+            kind = serializers.CharField()
+            weight = serializers.FloatField()
+            sub_items = serializers.ListField(child=serializers.DictField())
+
+        class TeamOut(serializers.Serializer):
+            team = serializers.CharField()
+            model = serializers.CharField()
+            gate = serializers.CharField()
+            status = serializers.CharField()
+            rank = serializers.IntegerField(allow_null=True)
+            total = serializers.FloatField(allow_null=True)
+            stability = serializers.FloatField(
+                allow_null=True, help_text="share of draws keeping the same side of the line"
+            )
+            points = serializers.DictField(child=serializers.FloatField(allow_null=True))
+            intervals = serializers.DictField(
+                child=serializers.ListField(child=serializers.FloatField(), allow_null=True)
+            )
+            missing = serializers.ListField(child=serializers.CharField())
+            missing_benchmark_sub_items = serializers.ListField(child=serializers.CharField())
+            expert_reviews = serializers.IntegerField()
+            user_rating_view = serializers.CharField(allow_null=True)
+            derivatives = serializers.IntegerField(allow_null=True)
+            published = serializers.ListField(child=serializers.CharField())
+
+        round = RoundOut()
+        weights = serializers.DictField(child=serializers.FloatField())
+        official_weights = serializers.DictField(child=serializers.FloatField())
+        what_if = serializers.BooleanField()
+        line = serializers.FloatField(allow_null=True)
+        blocks = BlockOut(many=True)
+        teams = TeamOut(many=True)
+
+    @extend_schema(responses=OutputSerializer)
     def get(self, request, slug: str):
-        roles.require(request.user, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
-        return Response(scorecard_dict(selectors.scorecard_build(get_object_or_404(Round, slug=slug))))
+        built = selectors.scorecard_build(get_object_or_404(Round, slug=slug))
+        return Response(self.OutputSerializer(scorecard_dict(built)).data)
 
 
 class ResultsApi(APIView):
     """What the public results page shows: published cells only; withheld ones are null and listed."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    class OutputSerializer(serializers.Serializer):
+        class TeamOut(serializers.Serializer):
+            team = serializers.CharField()
+            values = serializers.ListField(child=serializers.JSONField(allow_null=True))
+            withheld = serializers.ListField(child=serializers.CharField())
+
+        round = _Round()
+        columns = serializers.ListField(child=serializers.CharField())
+        teams = TeamOut(many=True)
+
+    @extend_schema(responses=OutputSerializer)
     def get(self, request, slug: str):
         round_obj = get_object_or_404(Round, slug=slug, is_published=True)
         view = public_view(round_obj)
-        return Response(
-            {
-                "round": {"slug": round_obj.slug, "name": round_obj.name, "stage": round_obj.stage},
-                "columns": [str(h) for h in view["headers"]],
-                "teams": [
-                    {
-                        "team": r.team,
-                        "values": [c.value for c in r.cells],
-                        "withheld": [str(w) for w in r.withheld],
-                    }
-                    for r in view["rows"]
-                ],
-            }
-        )
+        data = {
+            "round": round_obj,
+            "columns": [str(h) for h in view["headers"]],
+            "teams": [
+                {
+                    "team": r.team,
+                    "values": [c.value for c in r.cells],
+                    "withheld": [str(w) for w in r.withheld],
+                }
+                for r in view["rows"]
+            ],
+        }
+        return Response(self.OutputSerializer(data).data)

@@ -24,10 +24,15 @@ from evaluation.services import round_stage1_create
 SLUG = "stage-1-demo"
 SOURCE = "https://example.org/k-ai-demo/benchmarks"  # a reserved example domain: nothing real there
 PROMPTS = [
-    "전입신고는 어떻게 하나요?", "청년 월세 지원 자격을 알려 주세요.", "여권 재발급에 필요한 서류는?",
-    "건강보험료 산정 방식을 쉽게 설명해 주세요.", "폭염 때 노약자 안전 수칙을 알려 주세요.",
-    "자동차 과태료 이의신청 절차는?", "소상공인 정책자금 신청 방법이 궁금해요.", "분리배출 기준을 정리해 주세요.",
-]  # fmt: skip
+    "전입신고는 어떻게 하나요?",
+    "청년 월세 지원 자격을 알려 주세요.",
+    "여권 재발급에 필요한 서류는?",
+    "건강보험료 산정 방식을 쉽게 설명해 주세요.",
+    "폭염 때 노약자 안전 수칙을 알려 주세요.",
+    "자동차 과태료 이의신청 절차는?",
+    "소상공인 정책자금 신청 방법이 궁금해요.",
+    "분리배출 기준을 정리해 주세요.",
+]
 # Demo strengths (logits) by demo model id: what the demo votes and reviews are drawn from.
 STRENGTH = {"demo-garam": 0.1, "demo-narae": 0.5, "demo-daon": 0.3, "demo-raon": -0.2, "demo-maru": 0.0}
 GATES = {"demo-daon": ("fail", "데모: 외부 모델 가중치를 초기화 없이 사용한 것으로 가정한 사례")}
@@ -51,29 +56,47 @@ def demo_round_load(*, votes: int = 400, reviewed_battles: int = 12, seed: int =
         return None
     rng = np.random.default_rng(seed)
     round_obj = round_stage1_create(
-        slug=SLUG, name="1차 단계평가 (데모)", advance_count=3,
+        slug=SLUG,
+        name="1차 단계평가 (데모)",
+        advance_count=3,
         note="데모: 가상의 팀, 가상의 벤치마크 수치, 데모 아레나 투표와 데모 전문가 평가로 만든 예시입니다.",
-    )  # fmt: skip
+    )
     subs = {s.key: s for s in round_obj.blocks.get(key="benchmark").sub_items.all()}
     for endpoint in endpoints:
         gate, note = GATES.get(endpoint.model_id, ("pass", "데모: 가중치 초기화 후 학습 확인으로 가정"))
         entry = RoundTeam.objects.create(
-            round=round_obj, team=endpoint.team, endpoint=endpoint, gate=gate, gate_note=note,
+            round=round_obj,
+            team=endpoint.team,
+            endpoint=endpoint,
+            gate=gate,
+            gate_note=note,
             tech_report_url=f"https://example.org/k-ai-demo/{endpoint.model_id}/report",
             training_logs_url=f"https://example.org/k-ai-demo/{endpoint.model_id}/logs",
-            hub_repo=f"k-ai-demo/{endpoint.model_id}", derivatives=int(rng.integers(0, 40)),
-            derivatives_source="manual", derivatives_at=timezone.now(),
+            hub_repo=f"k-ai-demo/{endpoint.model_id}",
+            derivatives=int(rng.integers(0, 40)),
+            derivatives_source="manual",
+            derivatives_at=timezone.now(),
             published=["benchmark", "gate"],
-        )  # fmt: skip
+        )
         skill = STRENGTH[endpoint.model_id]
         for category, items in BENCHMARKS.items():
             for name, target in items:
                 score = float(np.clip(62 + 18 * skill + rng.normal(0, 4), 0, 100))
                 BenchmarkResult.objects.create(
-                    entry=entry, sub_item=subs[category], model_name=endpoint.name, benchmark=name, version="demo-1",
-                    score=round(score, 1), target_score=target, stderr=1.0, licence="데모 (가상)",
-                    harness="demo-harness", harness_version="0.1", evaluated_on=dt.date(2026, 11, 1), source_url=SOURCE,
-                )  # fmt: skip
+                    entry=entry,
+                    sub_item=subs[category],
+                    model_name=endpoint.name,
+                    benchmark=name,
+                    version="demo-1",
+                    score=round(score, 1),
+                    target_score=target,
+                    stderr=1.0,
+                    licence="데모 (가상)",
+                    harness="demo-harness",
+                    harness_version="0.1",
+                    evaluated_on=dt.date(2026, 11, 1),
+                    source_url=SOURCE,
+                )
     battles = _demo_votes(endpoints, votes, rng)
     _demo_reviews(battles[:reviewed_battles], rng)
     transaction.on_commit(snapshot_recompute)
@@ -93,16 +116,29 @@ def _demo_votes(endpoints: list[ModelEndpoint], n: int, rng) -> list[Battle]:
         prompt = PROMPTS[i % len(PROMPTS)]
         model_a, model_b = endpoints[a], endpoints[b]
         battle = Battle.objects.create(
-            id=uuid.uuid4(), voter=f"demo-seed-{i % 60}", model_a=model_a, model_b=model_b,
-            model_a_version=model_a.model_id, model_b_version=model_b.model_id, pair_probability=2 / (k * (k - 1)),
-            status=Battle.Status.VOTED, turn_count=1, language="ko",
-        )  # fmt: skip
+            id=uuid.uuid4(),
+            voter=f"demo-seed-{i % 60}",
+            model_a=model_a,
+            model_b=model_b,
+            model_a_version=model_a.model_id,
+            model_b_version=model_b.model_id,
+            pair_probability=2 / (k * (k - 1)),
+            status=Battle.Status.VOTED,
+            turn_count=1,
+            language="ko",
+        )
         messages = [{"role": "user", "content": prompt}]
         Turn.objects.create(
-            battle=battle, index=0, prompt=prompt, response_a=compose_answer(BY_ID[model_a.model_id], messages),
-            response_b=compose_answer(BY_ID[model_b.model_id], messages), finish_reason_a="stop", finish_reason_b="stop",
-            started_at=now - dt.timedelta(minutes=n - i, seconds=30), finished_at=now - dt.timedelta(minutes=n - i),
-        )  # fmt: skip
+            battle=battle,
+            index=0,
+            prompt=prompt,
+            response_a=compose_answer(BY_ID[model_a.model_id], messages),
+            response_b=compose_answer(BY_ID[model_b.model_id], messages),
+            finish_reason_a="stop",
+            finish_reason_b="stop",
+            started_at=now - dt.timedelta(minutes=n - i, seconds=30),
+            finished_at=now - dt.timedelta(minutes=n - i),
+        )
         p = 1 / (1 + np.exp(-(strength[a] - strength[b])))
         u = rng.random()
         choice = "tie" if u < 0.08 else ("a" if rng.random() < p else "b")

@@ -23,11 +23,33 @@ from core.audit import audit_record
 from evaluation.models import BenchmarkResult, Block, Round, SubItem
 
 COLUMNS = [
-    "team", "model", "category", "benchmark", "version", "score", "target_score", "stderr", "licence",
-    "harness", "harness_version", "date", "source_url",
-]  # fmt: skip
-REQUIRED = {"team", "model", "category", "benchmark", "version", "score", "licence", "harness",
-            "harness_version", "date", "source_url"}  # fmt: skip
+    "team",
+    "model",
+    "category",
+    "benchmark",
+    "version",
+    "score",
+    "target_score",
+    "stderr",
+    "licence",
+    "harness",
+    "harness_version",
+    "date",
+    "source_url",
+]
+REQUIRED = {
+    "team",
+    "model",
+    "category",
+    "benchmark",
+    "version",
+    "score",
+    "licence",
+    "harness",
+    "harness_version",
+    "date",
+    "source_url",
+}
 
 
 @dataclass(frozen=True)
@@ -219,18 +241,30 @@ def benchmarks_import(
         if not row_errors:
             built.append(
                 BenchmarkResult(
-                    entry=entry, sub_item=sub, model_name=values["model"], benchmark=values["benchmark"],
-                    version=values["version"], score=score, target_score=target, stderr=stderr,
-                    licence=values["licence"], harness=values["harness"], harness_version=values["harness_version"],
-                    evaluated_on=date, source_url=values["source_url"],
+                    entry=entry,
+                    sub_item=sub,
+                    model_name=values["model"],
+                    benchmark=values["benchmark"],
+                    version=values["version"],
+                    score=score,
+                    target_score=target,
+                    stderr=stderr,
+                    licence=values["licence"],
+                    harness=values["harness"],
+                    harness_version=values["harness_version"],
+                    evaluated_on=date,
+                    source_url=values["source_url"],
                 )
-            )  # fmt: skip
+            )
     if errors:
         return 0, errors
     with transaction.atomic():
         BenchmarkResult.objects.bulk_create(built)
         audit_record(
-            actor=actor, action="benchmarks_import", target=f"round:{round_obj.slug}",
-            reason=_("벤치마크 결과 %(n)s건 등록") % {"n": len(built)}, rows=len(built),
-        )  # fmt: skip
+            actor=actor,
+            action="benchmarks_import",
+            target=f"round:{round_obj.slug}",
+            reason=_("벤치마크 결과 %(n)s건 등록") % {"n": len(built)},
+            rows=len(built),
+        )
     return len(built), []

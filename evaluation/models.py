@@ -85,9 +85,12 @@ class RoundTeam(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     endpoint = models.ForeignKey(
-        ModelEndpoint, on_delete=models.PROTECT, related_name="+", verbose_name=_("평가 모델"),
+        ModelEndpoint,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("평가 모델"),
         help_text=_("아레나 점수와 전문가 평가를 가져올 모델"),
-    )  # fmt: skip
+    )
     gate = models.CharField(_("독자성 판정"), max_length=14, choices=Gate.choices, default=Gate.UNDER_REVIEW)
     gate_note = models.TextField(_("판정 근거"), blank=True)
     tech_report_url = models.URLField(_("기술 보고서"), blank=True)
@@ -104,8 +107,10 @@ class RoundTeam(models.Model):
         ordering = ["round", "team__name"]
         constraints = [
             models.UniqueConstraint(fields=["round", "team"], name="roundteam_unique"),
-            models.CheckConstraint(condition=Q(gate__in=["pass", "fail", "under_review"]), name="roundteam_gate_vocab"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(gate__in=["pass", "fail", "under_review"]), name="roundteam_gate_vocab"
+            ),
+        ]
         verbose_name = _("참가팀")
         verbose_name_plural = _("참가팀")
 
@@ -132,10 +137,15 @@ class BenchmarkResult(models.Model):
     class Meta:
         ordering = ["entry", "sub_item", "benchmark"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "benchmark", "version"], name="benchmark_unique_per_team"),
+            models.UniqueConstraint(
+                fields=["entry", "benchmark", "version"], name="benchmark_unique_per_team"
+            ),
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="benchmark_score_range"),
-            models.CheckConstraint(condition=Q(target_score__isnull=True) | Q(target_score__gt=0), name="benchmark_target_positive"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(target_score__isnull=True) | Q(target_score__gt=0),
+                name="benchmark_target_positive",
+            ),
+        ]
         verbose_name = _("벤치마크 결과")
         verbose_name_plural = _("벤치마크 결과")
 
@@ -191,10 +201,12 @@ class ExpertScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assignment", "side"], name="expertscore_unique_side"),
             *[
-                models.CheckConstraint(condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 5}), name=f"expertscore_{f}_1_5")
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__gte": 1, f"{f}__lte": 5}), name=f"expertscore_{f}_1_5"
+                )
                 for f in RUBRIC
             ],
-        ]  # fmt: skip
+        ]
         verbose_name = _("전문가 점수")
         verbose_name_plural = _("전문가 점수")
 

@@ -3,7 +3,7 @@ rubric. An expert never sees another expert's scores; staff see the aggregates a
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from arena.models import Battle, PanelExpertCheck, Turn, Vote
 from core import roles
+from core.errors import Forbidden
 from evaluation.models import RUBRIC, ExpertScore, ReviewAssignment, RoundTeam
 
 # Each battle goes to up to this many experts: overlap is what makes agreement measurable.
@@ -40,7 +41,7 @@ def review_queue_fill(*, expert, size: int = QUEUE_SIZE) -> list[ReviewAssignmen
     """Top the expert's open queue up to `size`, preferring battles other experts already have (so
     scores overlap) but not yet at REVIEWERS_PER_BATTLE."""
     if not roles.has_role(expert, roles.EXPERT):
-        raise PermissionDenied
+        raise Forbidden(_("전문가 평가자만 평가 목록을 받을 수 있습니다."))
     with transaction.atomic():
         open_count = ReviewAssignment.objects.filter(expert=expert, submitted_at__isnull=True).count()
         wanted = max(0, size - open_count)
@@ -87,7 +88,7 @@ def review_submit(
     *, assignment: ReviewAssignment, expert, scores: dict[str, dict[str, int]], comment: str
 ) -> ReviewAssignment:
     if assignment.expert_id != expert.pk:
-        raise PermissionDenied
+        raise Forbidden(_("다른 전문가에게 배정된 평가입니다."))
     with transaction.atomic():
         locked = ReviewAssignment.objects.select_for_update().select_related("battle").get(pk=assignment.pk)
         if locked.submitted_at is not None:
@@ -95,10 +96,15 @@ def review_submit(
         battle = locked.battle
         ExpertScore.objects.bulk_create(
             [
-                ExpertScore(assignment=locked, side=side, endpoint_id=battle.model_a_id if side == "a" else battle.model_b_id, **values)
+                ExpertScore(
+                    assignment=locked,
+                    side=side,
+                    endpoint_id=battle.model_a_id if side == "a" else battle.model_b_id,
+                    **values,
+                )
                 for side, values in scores.items()
             ]
-        )  # fmt: skip
+        )
         locked.comment = comment.strip()[:4000]
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["comment", "submitted_at"])

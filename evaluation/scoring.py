@@ -176,11 +176,18 @@ def compute(
             status = BELOW
         results.append(
             TeamResult(
-                key=team.key, name=team.name, gate=team.gate, points=points, intervals=intervals,
-                total=total, rank=rank_of.get(_key(total)) if total is not None else None, status=status,
-                stability=stability.get(team.key), missing=missing,
+                key=team.key,
+                name=team.name,
+                gate=team.gate,
+                points=points,
+                intervals=intervals,
+                total=total,
+                rank=rank_of.get(_key(total)) if total is not None else None,
+                status=status,
+                stability=stability.get(team.key),
+                missing=missing,
             )
-        )  # fmt: skip
+        )
     results.sort(key=lambda r: (r.total is None, -(r.total or 0.0), r.name))
     return Scorecard(weights=dict(weights), advance_count=advance_count, teams=results, line=line)
 

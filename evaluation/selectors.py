@@ -116,16 +116,23 @@ def scorecard_build(
             scoring.TeamInput(key=key, name=entry.team.name, gate=entry.gate, achievements=achievements)
         )
         evidence[key] = Evidence(
-            benchmarks=dict(by_sub), missing_sub_items=missing_subs,
-            expert_reviews=len(reviews.get(entry.endpoint_id, [])), rating=rows.get(entry.endpoint_id),
+            benchmarks=dict(by_sub),
+            missing_sub_items=missing_subs,
+            expert_reviews=len(reviews.get(entry.endpoint_id, [])),
+            rating=rows.get(entry.endpoint_id),
             rating_view=snapshot.get_view_display() if snapshot else None,
-        )  # fmt: skip
+        )
     used = {k: float(v) for k, v in (weights or official).items() if k in official}
     card = scoring.compute(inputs, used, round_obj.advance_count, draws=draws)
     return RoundScorecard(
-        round=round_obj, blocks=blocks, entries={str(e.team_id): e for e in entries}, evidence=evidence,
-        card=card, official_weights=official, what_if=weights is not None and used != official,
-    )  # fmt: skip
+        round=round_obj,
+        blocks=blocks,
+        entries={str(e.team_id): e for e in entries},
+        evidence=evidence,
+        card=card,
+        official_weights=official,
+        what_if=weights is not None and used != official,
+    )
 
 
 @dataclass(frozen=True)

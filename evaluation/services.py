@@ -55,9 +55,14 @@ def round_weights_set(*, round_obj: Round, weights: dict[str, float], actor, rea
             blocks[key].weight = value
             blocks[key].save(update_fields=["weight"])
         audit_record(
-            actor=actor, action="round_weights", target=f"round:{round_obj.slug}",
-            reason=reason or _("공개 전 배점 조정"), before=before, after=weights, published=round_obj.is_published,
-        )  # fmt: skip
+            actor=actor,
+            action="round_weights",
+            target=f"round:{round_obj.slug}",
+            reason=reason or _("공개 전 배점 조정"),
+            before=before,
+            after=weights,
+            published=round_obj.is_published,
+        )
     return round_obj
 
 
@@ -86,9 +91,12 @@ def publication_set(
             changes["round"] = {"published": publish_round}
         if changes:
             audit_record(
-                actor=actor, action="round_publication", target=f"round:{round_obj.slug}",
-                reason=reason.strip() or _("공개 범위 변경"), changes=changes,
-            )  # fmt: skip
+                actor=actor,
+                action="round_publication",
+                target=f"round:{round_obj.slug}",
+                reason=reason.strip() or _("공개 범위 변경"),
+                changes=changes,
+            )
 
 
 def gate_set(
@@ -102,9 +110,12 @@ def gate_set(
     with transaction.atomic():
         entry.save()
         audit_record(
-            actor=actor, action="originality_gate", target=f"round:{entry.round.slug}:{entry.team.name}",
-            reason=note.strip() or _("독자성 판정 입력"), gate=gate,
-        )  # fmt: skip
+            actor=actor,
+            action="originality_gate",
+            target=f"round:{entry.round.slug}:{entry.team.name}",
+            reason=note.strip() or _("독자성 판정 입력"),
+            gate=gate,
+        )
     return entry
 
 
@@ -120,9 +131,13 @@ def derivatives_set(
             update_fields=["derivatives", "derivatives_source", "derivatives_detail", "derivatives_at"]
         )
         audit_record(
-            actor=actor, action="derivatives", target=f"round:{entry.round.slug}:{entry.team.name}",
-            reason=source, count=count, detail=detail or {},
-        )  # fmt: skip
+            actor=actor,
+            action="derivatives",
+            target=f"round:{entry.round.slug}:{entry.team.name}",
+            reason=source,
+            count=count,
+            detail=detail or {},
+        )
     return entry
 
 
@@ -136,7 +151,12 @@ def derivatives_sync(*, round_obj: Round, hub_url: str, actor=None, client=None)
         except hub.HubError as error:
             report[entry.team.name] = error
             continue
-        derivatives_set(entry=entry, count=counted.total, source="hub", actor=actor,
-                        detail={"repo": counted.repo, "hub": hub_url, "by_relation": counted.by_relation})  # fmt: skip
+        derivatives_set(
+            entry=entry,
+            count=counted.total,
+            source="hub",
+            actor=actor,
+            detail={"repo": counted.repo, "hub": hub_url, "by_relation": counted.by_relation},
+        )
         report[entry.team.name] = counted.total
     return report

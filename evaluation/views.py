@@ -24,7 +24,9 @@ from evaluation.serialize import scorecard_dict
 REVIEWERS = (roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)
 
 
-def _round(slug: str) -> Round:
+def _round(request, slug: str, *allowed: str) -> Round:
+    """The one door to a round in these views: the role check, then the round or 404."""
+    roles.require(request.user, *(allowed or REVIEWERS))
     return get_object_or_404(Round, slug=slug)
 
 
@@ -38,8 +40,7 @@ def rounds(request):
 @login_required
 @require_GET
 def scorecard(request, slug: str):
-    roles.require(request.user, *REVIEWERS)
-    round_obj = _round(slug)
+    round_obj = _round(request, slug)
     scores = selectors.expert_scores(round_obj)
     built = selectors.scorecard_build(round_obj, scores=scores)
     experts, alpha, shared = selectors.expert_stats(round_obj, scores)
@@ -47,19 +48,22 @@ def scorecard(request, slug: str):
         request,
         "evaluation/scorecard.html",
         {
-            "sc": built, "experts": experts, "alpha": alpha, "shared_units": shared, "rubric": RUBRIC,
+            "sc": built,
+            "experts": experts,
+            "alpha": alpha,
+            "shared_units": shared,
+            "rubric": RUBRIC,
             "is_admin": roles.has_role(request.user, roles.ADMINISTRATOR),
             "publishable": [(b.key, b.name) for b in built.blocks] + list(PUBLISHABLE_EXTRA.items()),
         },
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_GET
 def what_if(request, slug: str):
     """The scorecard recomputed with other weights; the official weights are not touched."""
-    roles.require(request.user, *REVIEWERS)
-    round_obj = _round(slug)
+    round_obj = _round(request, slug)
     template = "evaluation/partials/what_if.html" if request.htmx else "evaluation/what_if_page.html"
     try:
         weights = services.parse_weights(round_obj, request.GET)
@@ -73,13 +77,15 @@ def what_if(request, slug: str):
 @login_required
 @require_POST
 def publish(request, slug: str):
-    roles.require(request.user, *REVIEWERS)
-    round_obj = _round(slug)
+    round_obj = _round(request, slug)
     choices = {entry.pk: request.POST.getlist(f"publish-{entry.pk}") for entry in round_obj.entries.all()}
     services.publication_set(
-        round_obj=round_obj, choices=choices, publish_round=request.POST.get("publish_round") == "1",
-        actor=request.user, reason=request.POST.get("reason", ""),
-    )  # fmt: skip
+        round_obj=round_obj,
+        choices=choices,
+        publish_round=request.POST.get("publish_round") == "1",
+        actor=request.user,
+        reason=request.POST.get("reason", ""),
+    )
     messages.success(request, _("공개 범위를 저장했습니다."))
     return redirect("evaluation:scorecard", slug=slug)
 
@@ -87,128 +93,181 @@ def publish(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def weights(request, slug: str):
-    roles.require(request.user, roles.ADMINISTRATOR)
-    round_obj = _round(slug)
+    round_obj = _round(request, slug, roles.ADMINISTRATOR)
     error = None
     if request.method == "POST":
         try:
             services.round_weights_set(
-                round_obj=round_obj, weights=services.parse_weights(round_obj, request.POST),
-                actor=request.user, reason=request.POST.get("reason", ""),
-            )  # fmt: skip
+                round_obj=round_obj,
+                weights=services.parse_weights(round_obj, request.POST),
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+            )
         except ValidationError as exc:
             error = exc.messages[0]
         else:
             messages.success(request, _("배점을 바꿨습니다. 감사 기록에 남았습니다."))
             return redirect("evaluation:scorecard", slug=slug)
     return render(
-        request, "evaluation/weights.html", {"round": round_obj, "blocks": round_obj.blocks.all(), "error": error},
+        request,
+        "evaluation/weights.html",
+        {"round": round_obj, "blocks": round_obj.blocks.all(), "error": error},
         status=400 if error else 200,
-    )  # fmt: skip
+    )
+
+
+def _evidence_render(request, round_obj: Round, errors: list | None = None):
+    return render(
+        request,
+        "evaluation/evidence.html",
+        {
+            "round": round_obj,
+            "entries": selectors.round_entries(round_obj),
+            "errors": errors or [],
+            "columns": evidence.COLUMNS,
+            "gates": RoundTeam.Gate.choices,
+            "hub_url": settings.MODEL_HUB_URL,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _entry(request, round_obj: Round) -> RoundTeam:
+    return get_object_or_404(RoundTeam, pk=request.POST.get("entry"), round=round_obj)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def evidence_page(request, slug: str):
     """Administrators: import benchmark results, set originality gates and derivative counts."""
-    roles.require(request.user, roles.ADMINISTRATOR)
-    round_obj = _round(slug)
-    errors: list = []
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "benchmarks":
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise ValidationError(_("파일을 골라 주세요."))
-                evidence.size_check(upload.size)  # before reading it into memory
-                imported, errors = evidence.benchmarks_import(
-                    round_obj=round_obj, rows=evidence.parse(upload.read(), upload.name), actor=request.user
-                )
-                if not errors:
-                    messages.success(request, _("벤치마크 결과 %(n)s건을 등록했습니다.") % {"n": imported})
-            elif action == "gate":
-                entry = get_object_or_404(RoundTeam, pk=request.POST.get("entry"), round=round_obj)
-                services.gate_set(
-                    entry=entry, gate=request.POST.get("gate", ""), note=request.POST.get("note", ""),
-                    tech_report_url=request.POST.get("tech_report_url", ""),
-                    training_logs_url=request.POST.get("training_logs_url", ""), actor=request.user,
-                )  # fmt: skip
-                messages.success(request, _("독자성 판정을 저장했습니다."))
-            elif action == "derivatives":
-                entry = get_object_or_404(RoundTeam, pk=request.POST.get("entry"), round=round_obj)
-                raw = request.POST.get("count", "").strip()
-                if not raw.isdigit():
-                    raise ValidationError(_("파생 모델 수는 0 이상의 정수여야 합니다."))
-                services.derivatives_set(entry=entry, count=int(raw), source="manual", actor=request.user)
-                messages.success(request, _("파생 모델 수를 저장했습니다."))
-            elif action == "hub_sync":
-                report = services.derivatives_sync(
-                    round_obj=round_obj, hub_url=settings.MODEL_HUB_URL, actor=request.user
-                )
-                for team, result in report.items():
-                    if isinstance(result, int):
-                        messages.success(
-                            request, _("%(team)s: 파생 모델 %(n)s개") % {"team": team, "n": result}
-                        )
-                    else:
-                        messages.error(
-                            request,
-                            _("%(team)s: 허브를 읽지 못했습니다 (%(e)s). 기존 값을 유지합니다.")
-                            % {"team": team, "e": result},
-                        )
-            else:
-                raise ValidationError(_("알 수 없는 작업입니다."))
-        except ValidationError as exc:
-            errors = exc.messages
-        if errors:
-            status = 400
+    return _evidence_render(request, _round(request, slug, roles.ADMINISTRATOR))
+
+
+@login_required
+@require_POST
+def evidence_benchmarks_import(request, slug: str):
+    round_obj = _round(request, slug, roles.ADMINISTRATOR)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("파일을 골라 주세요."))
+        evidence.size_check(upload.size)  # before reading it into memory
+        imported, errors = evidence.benchmarks_import(
+            round_obj=round_obj, rows=evidence.parse(upload.read(), upload.name), actor=request.user
+        )
+    except ValidationError as exc:
+        errors = exc.messages
+    if errors:
+        return _evidence_render(request, round_obj, errors)
+    messages.success(request, _("벤치마크 결과 %(n)s건을 등록했습니다.") % {"n": imported})
+    return redirect("evaluation:evidence", slug=slug)
+
+
+@login_required
+@require_POST
+def evidence_gate_set(request, slug: str):
+    round_obj = _round(request, slug, roles.ADMINISTRATOR)
+    try:
+        services.gate_set(
+            entry=_entry(request, round_obj),
+            gate=request.POST.get("gate", ""),
+            note=request.POST.get("note", ""),
+            tech_report_url=request.POST.get("tech_report_url", ""),
+            training_logs_url=request.POST.get("training_logs_url", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        return _evidence_render(request, round_obj, exc.messages)
+    messages.success(request, _("독자성 판정을 저장했습니다."))
+    return redirect("evaluation:evidence", slug=slug)
+
+
+@login_required
+@require_POST
+def evidence_derivatives_set(request, slug: str):
+    round_obj = _round(request, slug, roles.ADMINISTRATOR)
+    entry = _entry(request, round_obj)
+    raw = request.POST.get("count", "").strip()
+    if not raw.isdigit():
+        return _evidence_render(request, round_obj, [_("파생 모델 수는 0 이상의 정수여야 합니다.")])
+    services.derivatives_set(entry=entry, count=int(raw), source="manual", actor=request.user)
+    messages.success(request, _("파생 모델 수를 저장했습니다."))
+    return redirect("evaluation:evidence", slug=slug)
+
+
+@login_required
+@require_POST
+def evidence_hub_sync(request, slug: str):
+    round_obj = _round(request, slug, roles.ADMINISTRATOR)
+    report = services.derivatives_sync(
+        round_obj=round_obj, hub_url=settings.MODEL_HUB_URL, actor=request.user
+    )
+    for team, result in report.items():
+        if isinstance(result, int):
+            messages.success(request, _("%(team)s: 파생 모델 %(n)s개") % {"team": team, "n": result})
         else:
-            return redirect("evaluation:evidence", slug=slug)
-    return render(
-        request, "evaluation/evidence.html",
-        {"round": round_obj, "entries": selectors.round_entries(round_obj), "errors": errors,
-         "columns": evidence.COLUMNS, "gates": RoundTeam.Gate.choices, "hub_url": settings.MODEL_HUB_URL},
-        status=status,
-    )  # fmt: skip
+            messages.error(
+                request,
+                _("%(team)s: 허브를 읽지 못했습니다 (%(e)s). 기존 값을 유지합니다.")
+                % {"team": team, "e": result},
+            )
+    return redirect("evaluation:evidence", slug=slug)
 
 
 @login_required
 @require_GET
 def export_csv(request, slug: str):
     """The same plain data as `manage.py scorecard --format json` and the API, as a spreadsheet."""
-    roles.require(request.user, *REVIEWERS)
-    data = scorecard_dict(selectors.scorecard_build(_round(slug)))
+    data = scorecard_dict(selectors.scorecard_build(_round(request, slug)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scorecard-{slug}.csv"'
     writer = spreadsheet.writer(response)  # the BOM Korean Excel needs, formula-looking cells defused
     keys = [b["key"] for b in data["blocks"]]
     writer.writerow(
-        ["team", *[f"{b['key']} ({b['weight']:g})" for b in data["blocks"]], "total", "rank", "status",
-         "stability", "gate", "published"]
-    )  # fmt: skip
+        [
+            "team",
+            *[f"{b['key']} ({b['weight']:g})" for b in data["blocks"]],
+            "total",
+            "rank",
+            "status",
+            "stability",
+            "gate",
+            "published",
+        ]
+    )
     blank = lambda value: "" if value is None else value  # noqa: E731
     for team in data["teams"]:
         writer.writerow(
-            [team["team"], *[blank(team["points"][k]) for k in keys], blank(team["total"]), blank(team["rank"]),
-             team["status"], blank(team["stability"]), team["gate"], " ".join(team["published"])]
-        )  # fmt: skip
+            [
+                team["team"],
+                *[blank(team["points"][k]) for k in keys],
+                blank(team["total"]),
+                blank(team["rank"]),
+                team["status"],
+                blank(team["stability"]),
+                team["gate"],
+                " ".join(team["published"]),
+            ]
+        )
     return response
 
 
 @login_required
 @require_GET
 def report(request, slug: str):
-    roles.require(request.user, *REVIEWERS)
-    round_obj = _round(slug)
+    round_obj = _round(request, slug)
     scores = selectors.expert_scores(round_obj)
     experts, alpha, shared = selectors.expert_stats(round_obj, scores)
     return render(
-        request, "evaluation/report.html",
-        {"sc": selectors.scorecard_build(round_obj, scores=scores), "experts": experts, "alpha": alpha,
-         "shared_units": shared},
-    )  # fmt: skip
+        request,
+        "evaluation/report.html",
+        {
+            "sc": selectors.scorecard_build(round_obj, scores=scores),
+            "experts": experts,
+            "alpha": alpha,
+            "shared_units": shared,
+        },
+    )
 
 
 # --- experts --------------------------------------------------------------------------------------
@@ -245,20 +304,29 @@ def review(request, assignment_id: int):
     if request.method == "POST":
         try:
             reviews.review_submit(
-                assignment=assignment, expert=request.user, scores=reviews.parse_scores(request.POST),
+                assignment=assignment,
+                expert=request.user,
+                scores=reviews.parse_scores(request.POST),
                 comment=request.POST.get("comment", ""),
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             error = exc.messages[0]
         else:
             messages.success(request, _("평가를 제출했습니다."))
             return redirect("evaluation:review_queue")
     return render(
-        request, "evaluation/review.html",
-        {"assignment": assignment, "turns": assignment.battle.turns.all(), "rubric": RUBRIC, "error": error,
-         "posted": request.POST if error else {}, "scale": range(1, 6)},
+        request,
+        "evaluation/review.html",
+        {
+            "assignment": assignment,
+            "turns": assignment.battle.turns.all(),
+            "rubric": RUBRIC,
+            "error": error,
+            "posted": request.POST if error else {},
+            "scale": range(1, 6),
+        },
         status=400 if error else 200,
-    )  # fmt: skip
+    )
 
 
 # --- public ---------------------------------------------------------------------------------------

@@ -9,5 +9,9 @@ def site(request):
     return {
         "is_staff_area_user": bool(user_roles & set(roles.STAFF_ROLES))
         or getattr(request.user, "is_staff", False),
+        # Editors file cases and reviewers publish them, both at /ax/manage/.
+        "is_ax_editor": bool(
+            user_roles & {roles.AGENCY_EDITOR, roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR}
+        ),
         "site_debug": settings.DEBUG,
     }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/landing/", views.landing, name="landing"),
     path("staff/", include(staff_patterns)),
     path("staff/", include("evaluation.staff_urls")),
     path("results/", include("evaluation.urls")),

@@ -6,7 +6,7 @@ import ipaddress
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,6 +50,26 @@ def login_locked_out(request, response=None, credentials=None):
         {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
+
+
+# Where each role's work is, in the order a person with several roles would look first.
+LANDINGS = (
+    (roles.ADMINISTRATOR, "staff:home"),
+    (roles.MINISTRY_REVIEWER, "evaluation:rounds"),
+    (roles.EXPERT, "evaluation:review_queue"),
+    (roles.AGENCY_EDITOR, "ax_catalog:manage"),
+)
+
+
+@login_required
+def landing(request):
+    """After login (with no page asked for), each role lands on its own work, not on a page that
+    refuses it: an editor on the catalogue's workbench, an expert on the review queue."""
+    mine = roles.user_roles(request.user)
+    for role, url_name in LANDINGS:
+        if role in mine:
+            return redirect(url_name)
+    return redirect("home")
 
 
 @login_required

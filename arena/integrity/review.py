@@ -22,7 +22,7 @@ from django.utils import timezone
 from arena.integrity import anomaly
 from arena.models import Campaign, ModelEndpoint, NetworkFlag, PanelMember, Vote, VoterFlag
 from arena.ratings import bradley_terry as ratings
-from arena.ratings.snapshots import OUTCOME
+from arena.ratings.tables import OUTCOME
 from core.audit import audit_record
 
 ALPHA = 0.01
@@ -285,7 +285,3 @@ def position_bias() -> PositionBias:
     share = counts.get("a", 0) / n
     half = 1.96 * math.sqrt(share * (1 - share) / n)
     return PositionBias(n, share, max(0.0, share - half), min(1.0, share + half))
-
-
-def endpoint_names() -> dict[int, str]:
-    return {e.pk: f"{e.name} ({e.team.name})" for e in ModelEndpoint.objects.select_related("team")}

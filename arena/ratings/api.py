@@ -5,7 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from arena.models import LeaderboardSnapshot
-from arena.ratings.snapshots import VIEWS, snapshot_latest
+from arena.ratings.snapshots import snapshot_latest
+from arena.ratings.tables import VIEWS
 from core.errors import DomainError
 
 
@@ -16,8 +17,18 @@ class LeaderboardApi(APIView):
     class OutputSerializer(serializers.ModelSerializer):
         class Meta:
             model = LeaderboardSnapshot
-            fields = ["view", "created_at", "votes_counted", "votes_excluded", "seed", "bootstrap_rounds",
-                      "min_votes", "rows", "matrices", "method"]  # fmt: skip
+            fields = [
+                "view",
+                "created_at",
+                "votes_counted",
+                "votes_excluded",
+                "seed",
+                "bootstrap_rounds",
+                "min_votes",
+                "rows",
+                "matrices",
+                "method",
+            ]
 
     @extend_schema(
         parameters=[OpenApiParameter("view", str, enum=list(VIEWS), default="overall")],

@@ -48,6 +48,7 @@ class Ratings:
     games: np.ndarray  # (n,) battles counted for each model
     win_rate: np.ndarray  # (n, n) share of decisive battles between i and j won by i; NaN if none
     battle_count: np.ndarray  # (n, n) battles between i and j, every outcome counted
+    win_share: np.ndarray  # (n,) share of a model's decisive battles it won (unweighted); NaN if none
     style_coef: np.ndarray | None = None  # (k,) logit effect per style feature, if style was given
     ridge: float = 0.0  # the ridge that was needed (0.0: the plain MLE exists)
     interval: str = "bootstrap"
@@ -179,11 +180,27 @@ def _sandwich_se(pairs_i, pairs_j, games, score, score_sq, theta, n_models, ridg
     return np.sqrt(np.clip(np.diag(cov), 0, None))
 
 
+def rank_upper_bounds(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """1 + the number of models whose interval lies wholly above this one's: the best rank the
+    intervals cannot rule out being beaten to (LMArena's "rank (UB)")."""
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    return (1 + len(low) - np.searchsorted(np.sort(low), high, side="right")).astype(int)
+
+
+def decisive_win_share(a, b, outcome, counts, n_models: int) -> np.ndarray:
+    """Per model: wins over decisive battles (ties and both-bad left out); NaN with none."""
+    a, b, o, c = (np.asarray(x) for x in (a, b, outcome, counts))
+    decisive = o <= B_WON
+    won_a, won_b = o == A_WON, o == B_WON
+    wins = np.bincount(a[won_a], c[won_a], n_models) + np.bincount(b[won_b], c[won_b], n_models)
+    played = np.bincount(a[decisive], c[decisive], n_models) + np.bincount(b[decisive], c[decisive], n_models)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(played > 0, wins / played, np.nan)
+
+
 def _ranks(rating: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rank = 1 + (rating[None, :] > rating[:, None]).sum(axis=1)
-    sorted_low = np.sort(low)
-    rank_ub = 1 + len(low) - np.searchsorted(sorted_low, high, side="right")
-    return rank.astype(int), rank_ub.astype(int)
+    return rank.astype(int), rank_upper_bounds(low, high)
 
 
 def _matrices(a, b, o, n_models, counts) -> tuple[np.ndarray, np.ndarray]:
@@ -259,6 +276,7 @@ def fit_bradley_terry(
         b, weights=c, minlength=n_models
     )
     win_rate, battle_count = _matrices(a, b, o, n_models, c)
+    win_share = decisive_win_share(a, b, o, n, n_models)
     battle_keys = _cell_keys(a, b, o, n_models)
     size = n_models * n_models * 3
     weighted = np.bincount(battle_keys, weights=c, minlength=size)
@@ -271,14 +289,18 @@ def fit_bradley_terry(
     if style_x is not None:
         theta, gamma, se = _fit_style(a, b, o, c, style_x, n_models, ridge)
         low, high = theta - 1.96 * se, theta + 1.96 * se
-        return _result(theta, low, high, games_per_model, win_rate, battle_count, ridge, "sandwich", gamma)
+        return _result(
+            theta, low, high, games_per_model, win_rate, battle_count, win_share, ridge, "sandwich", gamma
+        )
 
     theta = _newton(pairs, games[None], score[None], n_models, ridge)[0]
     if interval == "sandwich":
         score_sq = np.add.reduceat(cell_counts * pairs.half_scores**2, pairs.starts)
         se = _sandwich_se(pairs.i, pairs.j, games, score, score_sq, theta, n_models, ridge)
         low, high = theta - 1.96 * se, theta + 1.96 * se
-        return _result(theta, low, high, games_per_model, win_rate, battle_count, ridge, "sandwich")
+        return _result(
+            theta, low, high, games_per_model, win_rate, battle_count, win_share, ridge, "sandwich"
+        )
 
     rng = np.random.default_rng(seed)
     # Resample whole battles: a multinomial over the cells' battle counts, then each cell's mean
@@ -298,10 +320,12 @@ def fit_bradley_terry(
             pairs, boot_games, boot_score, n_models, max(ridge, RIDGE_IF_NEEDED), warm
         )
     low, high = np.percentile(thetas, [2.5, 97.5], axis=0)
-    return _result(theta, low, high, games_per_model, win_rate, battle_count, ridge, "bootstrap")
+    return _result(theta, low, high, games_per_model, win_rate, battle_count, win_share, ridge, "bootstrap")
 
 
-def _result(theta, low, high, games, win_rate, battle_count, ridge, interval, gamma=None) -> Ratings:
+def _result(
+    theta, low, high, games, win_rate, battle_count, win_share, ridge, interval, gamma=None
+) -> Ratings:
     rating = BASE + SCALE * theta
     ci_low, ci_high = BASE + SCALE * np.asarray(low), BASE + SCALE * np.asarray(high)
     rank, rank_ub = _ranks(rating, ci_low, ci_high)
@@ -314,6 +338,7 @@ def _result(theta, low, high, games, win_rate, battle_count, ridge, interval, ga
         games=np.rint(games).astype(int),
         win_rate=win_rate,
         battle_count=battle_count,
+        win_share=win_share,
         style_coef=gamma,
         ridge=ridge,
         interval=interval,

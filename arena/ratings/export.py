@@ -15,18 +15,38 @@ from pathlib import Path
 from arena.models import Vote
 from arena.ratings.open_data import REDACTED_TEXT, redacted_vote_ids
 from arena.ratings.ranking_csv import LICENCE, METHOD_VERSION, ranking_csv_write, ranking_filename
-from arena.ratings.snapshots import STYLE_FIELDS, VIEWS, panel_voters, raking_weights, snapshot_recompute
+from arena.ratings.snapshots import snapshot_recompute
+from arena.ratings.tables import STYLE_FIELDS, VIEWS, panel_voters, raking_weights
 from arena.safety.redaction import redact
 from core import spreadsheet
 
 CSV_FIELDS = [
-    "vote_id", "battle_id", "created_at", "voter", "choice", "inclusion", "panel", "raking_weight",
-    "model_a_id", "model_a", "team_a", "model_a_version",
-    "model_b_id", "model_b", "team_b", "model_b_version",
-    "pair_probability", "turn_count", "language", "seconds_after_last_token",
-    *[f"{name}_{side}" for name in STYLE_FIELDS for side in "ab"], "prompts",
-    "redacted", "reason_criteria", "reason",
-]  # fmt: skip
+    "vote_id",
+    "battle_id",
+    "created_at",
+    "voter",
+    "choice",
+    "inclusion",
+    "panel",
+    "raking_weight",
+    "model_a_id",
+    "model_a",
+    "team_a",
+    "model_a_version",
+    "model_b_id",
+    "model_b",
+    "team_b",
+    "model_b_version",
+    "pair_probability",
+    "turn_count",
+    "language",
+    "seconds_after_last_token",
+    *[f"{name}_{side}" for name in STYLE_FIELDS for side in "ab"],
+    "prompts",
+    "redacted",
+    "reason_criteria",
+    "reason",
+]
 
 
 def vote_records(up_to_vote: int) -> Iterator[dict]:
@@ -70,7 +90,7 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
                     "response_b": REDACTED_TEXT if hidden else redact(t.response_b).text,
                 }
                 for t in battle.turns.all()
-            ],  # fmt: skip
+            ],
             "redacted": hidden,
             "reason": _reason(reason, hidden),
         }

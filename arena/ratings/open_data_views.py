@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from arena.models import DataReport, LeaderboardSnapshot
 from arena.ratings import open_data
 from arena.ratings.ranking_csv import LICENCE, METHOD_VERSION, ranking_csv_write, ranking_filename
-from arena.ratings.snapshots import VIEWS, snapshot_latest
+from arena.ratings.snapshots import snapshot_latest
+from arena.ratings.tables import VIEWS
 from core import roles
 
 

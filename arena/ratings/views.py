@@ -4,7 +4,8 @@ from django.views.decorators.http import require_GET
 
 from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
 from arena.ratings import charts
-from arena.ratings.snapshots import VIEWS, snapshot_latest
+from arena.ratings.snapshots import snapshot_latest
+from arena.ratings.tables import VIEWS
 
 
 def board_context(view: str) -> dict:

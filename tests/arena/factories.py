@@ -1,4 +1,5 @@
-"""Votes in bulk for leaderboard tests and benchmarks: real rows, written the fast way."""
+"""Test data and clients shared by the arena tests: votes in bulk (real rows, written the fast way),
+one finished battle through the services, and a websocket client of the battle consumer."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import datetime as dt
 import uuid
 
 import numpy as np
+from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
+from arena.battles import services
+from arena.battles.consumers import BattleConsumer
 from arena.models import Battle, ModelEndpoint, Team, Vote
 
 CHOICES = np.array(["a", "b", "tie", "both_bad"])
@@ -115,3 +119,38 @@ def open_battle(
         finished_at=finished,
     )
     return battle
+
+
+def finished_battle(voter: str, *, error_b: str = "") -> Battle:
+    battle = services.battle_create(voter=voter)
+    ok = services.SideResult("답", "", 100, 20.0, 5, "stop", "")
+    side_b = services.SideResult("", "", None, None, None, "", error_b) if error_b else ok
+    # The answers finished ten seconds ago: time enough to read them before voting.
+    finished = timezone.now() - dt.timedelta(seconds=10)
+    services.turn_record(
+        battle=battle,
+        index=0,
+        prompt="질문",
+        side_a=ok,
+        side_b=side_b,
+        started_at=finished - dt.timedelta(seconds=3),
+        finished_at=finished,
+    )
+    return Battle.objects.get(pk=battle.pk)
+
+
+async def connect(session):
+    communicator = WebsocketCommunicator(BattleConsumer.as_asgi(), "/ws/arena/")
+    communicator.scope["session"] = session
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def events_until_turn_done(communicator, limit=2000):
+    events = []
+    for _ in range(limit):
+        event = await communicator.receive_json_from(timeout=20)
+        events.append(event)
+        if event["type"] in ("turn_done", "error"):
+            return events
+    raise AssertionError("no turn_done")

@@ -8,7 +8,7 @@ from arena.battles.tasks import conversations_purge
 from arena.consent import session_voter
 from arena.models import Battle, LeaderboardSnapshot, Turn, Vote
 from arena.ratings import snapshots as leaderboard
-from tests.arena.test_votes import finished_battle
+from tests.arena.factories import finished_battle
 
 pytestmark = pytest.mark.django_db
 

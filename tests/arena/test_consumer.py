@@ -2,30 +2,13 @@
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from arena.battles.consumers import CLOSE_NO_CONSENT, BattleConsumer
+from arena.battles.consumers import CLOSE_NO_CONSENT
 from arena.models import Battle, Turn
+from tests.arena.factories import connect, events_until_turn_done
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def connect(session):
-    communicator = WebsocketCommunicator(BattleConsumer.as_asgi(), "/ws/arena/")
-    communicator.scope["session"] = session
-    connected, code = await communicator.connect()
-    return communicator, connected, code
-
-
-async def events_until_turn_done(communicator, limit=2000):
-    events = []
-    for _ in range(limit):
-        event = await communicator.receive_json_from(timeout=20)
-        events.append(event)
-        if event["type"] in ("turn_done", "error"):
-            return events
-    raise AssertionError("no turn_done")
 
 
 async def test_without_consent_the_socket_is_closed_with_the_code_the_page_reloads_on():

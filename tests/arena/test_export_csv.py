@@ -17,9 +17,15 @@ def test_votes_csv_has_a_bom_and_defuses_formula_looking_names(two_demo_endpoint
     a.name = "@SUM(A1:A9)"
     a.save()
     battle = Battle.objects.create(
-        voter=voter, model_a=a, model_b=b, model_a_version="v", model_b_version="v", pair_probability=0.5,
-        status=Battle.Status.VOTED, turn_count=1,
-    )  # fmt: skip
+        voter=voter,
+        model_a=a,
+        model_b=b,
+        model_a_version="v",
+        model_b_version="v",
+        pair_probability=0.5,
+        status=Battle.Status.VOTED,
+        turn_count=1,
+    )
     Vote.objects.create(battle=battle, choice="a", voter=voter, seconds_after_last_token=5)
     call_command("export_votes", "--out", str(tmp_path), stdout=io.StringIO())
     raw = (tmp_path / "votes.csv").read_bytes()

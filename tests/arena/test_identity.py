@@ -7,8 +7,8 @@ from arena.battles.identity import KNOWN_ALIASES, MASK, LeakMasker, asks_identit
 from arena.battles.services import vote_record
 from arena.endpoints.services import endpoint_register
 from arena.models import Battle, Turn, Vote
+from tests.arena.factories import connect, events_until_turn_done
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
-from tests.arena.test_consumer import connect, events_until_turn_done
 
 
 def run(chunks, aliases=KNOWN_ALIASES):
@@ -165,9 +165,12 @@ async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(
 ):
     for scenario in ("leaky", "plain"):
         await database_sync_to_async(endpoint_register)(
-            team=f"팀 {scenario}", model=f"모델 {scenario}", base_url=recording_server.base_url(scenario),
-            model_id=scenario, internal=True,
-        )  # fmt: skip
+            team=f"팀 {scenario}",
+            model=f"모델 {scenario}",
+            base_url=recording_server.base_url(scenario),
+            model_id=scenario,
+            internal=True,
+        )
     communicator, _, _ = await connect(consented_session)
     await communicator.send_json_to({"type": "prompt", "text": "제 번호 010-1234-5678 로 연락 주세요"})
     events = await events_until_turn_done(communicator)

@@ -82,9 +82,39 @@ def test_integrity_queue_sends_anonymous_visitors_to_login(client):
     assert client.get("/staff/integrity/").status_code == 302
 
 
-def test_position_bias_and_methodology_page(client, brigade):
+def _votes(models, choices: dict[str, int], inclusion=Vote.Inclusion.VALID):
+    for choice, n in choices.items():
+        for _ in range(n):
+            battle = Battle.objects.create(
+                voter="v",
+                model_a=models[0],
+                model_b=models[1],
+                model_a_version="1",
+                model_b_version="1",
+                pair_probability=1.0,
+                status=Battle.Status.VOTED,
+            )
+            Vote.objects.create(
+                battle=battle, choice=choice, voter="v", seconds_after_last_token=9, inclusion=inclusion
+            )
+
+
+def test_position_bias_is_the_left_share_of_counted_decisive_votes_with_a_wald_interval():
+    models = endpoints(2)
+    _votes(models, {"a": 30, "b": 10, "tie": 7, "both_bad": 3})
+    _votes(models, {"a": 20}, inclusion=Vote.Inclusion.TOO_FAST)  # not counted: must not move it
     bias = integrity.position_bias()
-    assert bias.decisive > 0 and bias.low <= bias.a_share <= bias.high
+    # 30 of 40 decisive counted votes went left; 1.96 * sqrt(0.75 * 0.25 / 40) = 0.134192
+    assert bias.decisive == 40
+    assert bias.a_share == 0.75
+    assert (round(bias.low, 6), round(bias.high, 6)) == (0.615808, 0.884192)
+
+
+def test_position_bias_is_unknown_without_decisive_votes():
+    assert integrity.position_bias() == integrity.PositionBias(0, None, None, None)
+
+
+def test_methodology_page(client, brigade):
     html = client.get("/methodology/").content.decode()
     assert 'data-testid="sampling-table"' in html and 'data-testid="exclusion-table"' in html
     assert "SHA-256" in html
@@ -98,18 +128,31 @@ def _burst(models, *, voters=8, network="n" * 32, prefix="burst"):
         other = models[1 + k % (len(models) - 1)]
         a, b = (target, other) if k % 2 else (other, target)
         battle = Battle.objects.create(
-            voter=f"{prefix}-{k}", model_a=a, model_b=b, model_a_version="v", model_b_version="v",
-            pair_probability=0.1, status=Battle.Status.VOTED,
-        )  # fmt: skip
+            voter=f"{prefix}-{k}",
+            model_a=a,
+            model_b=b,
+            model_a_version="v",
+            model_b_version="v",
+            pair_probability=0.1,
+            status=Battle.Status.VOTED,
+        )
         for _ in range(2):  # two votes each: one battle row per vote
             battle = Battle.objects.create(
-                voter=f"{prefix}-{k}", model_a=a, model_b=b, model_a_version="v", model_b_version="v",
-                pair_probability=0.1, status=Battle.Status.VOTED,
-            )  # fmt: skip
+                voter=f"{prefix}-{k}",
+                model_a=a,
+                model_b=b,
+                model_a_version="v",
+                model_b_version="v",
+                pair_probability=0.1,
+                status=Battle.Status.VOTED,
+            )
             vote = Vote.objects.create(
-                battle=battle, choice="a" if a == target else "b", voter=f"{prefix}-{k}",
-                seconds_after_last_token=5, network=network,
-            )  # fmt: skip
+                battle=battle,
+                choice="a" if a == target else "b",
+                voter=f"{prefix}-{k}",
+                seconds_after_last_token=5,
+                network=network,
+            )
             Vote.objects.filter(pk=vote.pk).update(created_at=now - dt.timedelta(minutes=k))
     return target
 
@@ -156,9 +199,14 @@ def test_the_network_rules_never_touch_the_verified_panel(honest_board):
     campaign = Campaign.objects.get()
     for k in range(8):
         PanelMember.objects.create(
-            campaign=campaign, person_hash=f"p{k}", voter=f"panel-{k}", gender="female", region="capital",
-            age_band="30s", proficiency="novice",
-        )  # fmt: skip
+            campaign=campaign,
+            person_hash=f"p{k}",
+            voter=f"panel-{k}",
+            gender="female",
+            region="capital",
+            age_band="30s",
+            proficiency="novice",
+        )
     assert integrity.network_burst_scan()["flagged"] == 0
     assert not Vote.objects.exclude(inclusion=Vote.Inclusion.VALID).exists()
 

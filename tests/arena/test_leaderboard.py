@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from arena.models import LeaderboardSnapshot, Vote
 from arena.ratings import bradley_terry as ratings
 from arena.ratings import snapshots as leaderboard
+from arena.ratings import tables
 from tests.arena.factories import bt_votes, endpoints
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def board_data(settings):
 
 def test_snapshots_for_every_view_with_exclusions_counted_not_deleted(board_data):
     snapshots = {s.view: s for s in leaderboard.snapshot_recompute()}
-    assert set(snapshots) == set(leaderboard.VIEWS)
+    assert set(snapshots) == set(tables.VIEWS)
     overall = snapshots["overall"]
     assert overall.votes_counted == 1840
     assert overall.votes_excluded == {"identity_leak": 200}
@@ -52,7 +53,7 @@ def test_snapshot_equals_a_direct_fit_of_the_same_votes(board_data):
     index = {x: i for i, x in enumerate(ids)}
     a = [index[v[0]] for v in votes]
     b = [index[v[1]] for v in votes]
-    o = [leaderboard.OUTCOME[v[2]] for v in votes]
+    o = [tables.OUTCOME[v[2]] for v in votes]
     direct = ratings.fit_bradley_terry(a, b, o, len(ids), bootstrap_rounds=100, seed=0)
     for row in snapshot.rows:
         i = index[row["endpoint_id"]]
@@ -70,7 +71,7 @@ def test_export_then_rebuild_matches_exactly(board_data, tmp_path):
     assert "공공누리" in (tmp_path / "README.md").read_text(encoding="utf-8")
     out = io.StringIO()
     call_command("leaderboard_from_export", str(tmp_path), stdout=out)
-    assert out.getvalue().count("identical") == len(leaderboard.VIEWS)
+    assert out.getvalue().count("identical") == len(tables.VIEWS)
     published = json.loads((tmp_path / "leaderboard.json").read_text(encoding="utf-8"))
     stored = LeaderboardSnapshot.objects.filter(view="overall").first()
     assert published["overall"]["rows"] == stored.rows

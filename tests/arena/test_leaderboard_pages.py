@@ -3,8 +3,7 @@ import pytest
 from arena.battles import services
 from arena.models import LeaderboardSnapshot
 from arena.ratings import snapshots as leaderboard
-from tests.arena.factories import bt_votes, endpoints
-from tests.arena.test_votes import finished_battle
+from tests.arena.factories import bt_votes, endpoints, finished_battle
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from arena.battles.services import vote_record
 from arena.integrity.ledger import GENESIS, ledger_verify, roots_publish
 from arena.models import Battle, LedgerRoot, Vote, VoteLedgerEntry
-from tests.arena.test_votes import finished_battle
+from tests.arena.factories import finished_battle
 
 pytestmark = pytest.mark.django_db
 

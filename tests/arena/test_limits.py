@@ -11,8 +11,7 @@ from channels.db import database_sync_to_async
 from arena.battles.services import vote_record
 from arena.models import Battle, Vote
 from arena.safety import limits
-from tests.arena.test_consumer import connect, events_until_turn_done
-from tests.arena.test_votes import finished_battle
+from tests.arena.factories import connect, events_until_turn_done, finished_battle
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,8 @@ from channels.db import database_sync_to_async
 from arena.endpoints.services import endpoint_register
 from arena.models import Battle, ModerationCount, ModerationRule, Turn
 from arena.safety import moderation
+from tests.arena.factories import connect, events_until_turn_done
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
-from tests.arena.test_consumer import connect, events_until_turn_done
 
 # The seeded rules come from a data migration, which a transactional flush erases: seed_data restores them.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]

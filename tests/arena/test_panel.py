@@ -49,9 +49,11 @@ def test_only_a_salted_hash_of_the_person_is_stored():
     person = VerifiedPerson(stable_id="CI-very-secret-identifier", birth_date=dt.date(1990, 1, 1))
     hashed = panel.person_hash(campaign, person)
     panel.panel_enrol(
-        campaign=campaign, hashed_person=hashed, voter="v",
+        campaign=campaign,
+        hashed_person=hashed,
+        voter="v",
         answers={"gender": "male", "region": "capital", "age_band": "30s", "proficiency": "novice"},
-    )  # fmt: skip
+    )
     stored = " ".join(str(v) for v in PanelMember.objects.values().get().values())
     assert "CI-very-secret-identifier" not in stored
     other = Campaign.objects.create(slug="stage-3", name="3차")

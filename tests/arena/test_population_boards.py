@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from arena.models import Campaign, PanelMember, VoterProfile
 from arena.ratings import snapshots as leaderboard
+from arena.ratings import tables
 from tests.arena.factories import bt_votes, endpoints
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_the_three_boards_count_their_own_voters(populations):
 
 
 def test_raking_weights_match_the_panel_margins(populations):
-    weights = leaderboard.raking_weights()
+    weights = tables.raking_weights()
     assert set(weights) == {f"public-{i}" for i in range(6)} | {"public-x"}
     assert weights["public-x"] > weights["public-0"]
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from arena.ratings import bradley_terry as ratings
 from arena.ratings.bradley_terry import SCALE, fit_bradley_terry, online_elo, style_features
 
 
@@ -192,3 +193,19 @@ def test_online_elo_is_order_dependent_and_kept_for_continuity():
 def test_bad_input_is_refused(args, message):
     with pytest.raises(ValueError, match=message):
         fit_bradley_terry(*args, bootstrap_rounds=1)
+
+
+def test_rank_upper_bounds_count_the_models_wholly_above():
+    # intervals: A [10, 20], B [15, 25], C [21, 30], D [0, 5]
+    low, high = [10, 15, 21, 0], [20, 25, 30, 5]
+    # A is beaten for sure by C only; B by nobody; C by nobody; D by A, B and C
+    assert list(ratings.rank_upper_bounds(low, high)) == [2, 1, 1, 4]
+
+
+def test_decisive_win_share_leaves_ties_and_both_bad_out():
+    a, b = [0, 0, 1, 0, 2], [1, 2, 2, 1, 0]
+    o = [ratings.A_WON, ratings.TIE, ratings.B_WON, ratings.BOTH_BAD, ratings.A_WON]
+    counts = [3, 5, 2, 7, 1]
+    share = ratings.decisive_win_share(a, b, o, counts, 4)
+    # model 0: won 3 of (3 vs 1) + lost 1 (vs 2) -> 3/4; model 1: lost 3, lost 2 -> 0/5; model 2: won 2+1 of 3
+    assert share[:3].tolist() == [0.75, 0.0, 1.0] and np.isnan(share[3])

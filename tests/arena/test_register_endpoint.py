@@ -103,9 +103,15 @@ def test_admin_form_refuses_a_private_host_and_a_foreign_key_variable(admin_clie
     client = admin_client  # a superuser: an administrator
     team = Team.objects.create(name="팀 X", code="X")
     form = {
-        "team": team.pk, "name": "X-1", "base_url": "http://169.254.169.254/v1", "model_id": "x",
-        "api_key_env": "DJANGO_SECRET_KEY", "aliases": "", "weight": "1", "is_active": "on",
-    }  # fmt: skip
+        "team": team.pk,
+        "name": "X-1",
+        "base_url": "http://169.254.169.254/v1",
+        "model_id": "x",
+        "api_key_env": "DJANGO_SECRET_KEY",
+        "aliases": "",
+        "weight": "1",
+        "is_active": "on",
+    }
     response = client.post("/admin/arena/modelendpoint/add/", form)
     assert response.status_code == 200
     html = response.content.decode()
@@ -124,9 +130,16 @@ def test_only_administrators_may_mark_an_endpoint_internal(client):
     client.force_login(staff)
     team = Team.objects.create(name="팀 X", code="X")
     form = {
-        "team": team.pk, "name": "X-1", "base_url": "http://127.0.0.1:8001/v1", "model_id": "x",
-        "api_key_env": "", "aliases": "", "weight": "1", "is_active": "on", "is_internal": "on",
-    }  # fmt: skip
+        "team": team.pk,
+        "name": "X-1",
+        "base_url": "http://127.0.0.1:8001/v1",
+        "model_id": "x",
+        "api_key_env": "",
+        "aliases": "",
+        "weight": "1",
+        "is_active": "on",
+        "is_internal": "on",
+    }
     response = client.post("/admin/arena/modelendpoint/add/", form)
     assert response.status_code == 200 and "공개 인터넷 주소가 아닙니다" in response.content.decode()
     assert not ModelEndpoint.objects.exists()

@@ -110,10 +110,11 @@ def _digit_beside(original: str, joined: str, i: int) -> bool:
 
 
 ALPHABET = (
-    list("aeZ09 -.@가나한") + ["０", "１", "－", "＠", "ㅡ", "一", "\u2014", "\u2212", "\u200b", "\u200d", "\u2060"]
+    list("aeZ09 -.@가나한")
+    + ["０", "１", "－", "＠", "ㅡ", "一", "\u2014", "\u2212", "\u200b", "\u200d", "\u2060"]
     + ["\U000e0041", "\U000e007f", "\u0301", "\u0308", "ᄒ", "\u1161", "\u11ab", "ㄱ", "ㅏ", "㈜", "…", "👨"]
     + ["\ufe0f", "\u3164", "\u202e", "\u00ad", "①", "𝟎", "ﬁ", "\u3000"]
-)  # fmt: skip
+)
 
 
 # Folded or kept by their neighbours, which a cut-out span may have lost.

@@ -1,31 +1,11 @@
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from arena.battles import services
 from arena.errors import BattleNotVotable, NoModelsAvailable
 from arena.models import Battle, ModelEndpoint, Vote
+from tests.arena.factories import finished_battle
 
 pytestmark = pytest.mark.django_db
-
-
-def finished_battle(voter: str, *, error_b: str = "") -> Battle:
-    battle = services.battle_create(voter=voter)
-    ok = services.SideResult("답", "", 100, 20.0, 5, "stop", "")
-    side_b = services.SideResult("", "", None, None, None, "", error_b) if error_b else ok
-    # The answers finished ten seconds ago: time enough to read them before voting.
-    finished = timezone.now() - dt.timedelta(seconds=10)
-    services.turn_record(
-        battle=battle,
-        index=0,
-        prompt="질문",
-        side_a=ok,
-        side_b=side_b,
-        started_at=finished - dt.timedelta(seconds=3),
-        finished_at=finished,
-    )
-    return Battle.objects.get(pk=battle.pk)
 
 
 def test_battle_draws_two_available_models_and_stores_the_pair_probability(two_demo_endpoints, voter):

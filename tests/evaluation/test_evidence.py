@@ -16,10 +16,20 @@ pytestmark = pytest.mark.django_db
 
 def row(entry, **changes):
     base = {
-        "team": entry.team.name, "model": entry.endpoint.name, "category": "common", "benchmark": "KMMLU",
-        "version": "2025", "score": "72.5", "target_score": "80", "stderr": "", "licence": "CC-BY-ND-4.0",
-        "harness": "lm-eval", "harness_version": "0.4.9", "date": "2026-10-01", "source_url": "https://example.org/r",
-    }  # fmt: skip
+        "team": entry.team.name,
+        "model": entry.endpoint.name,
+        "category": "common",
+        "benchmark": "KMMLU",
+        "version": "2025",
+        "score": "72.5",
+        "target_score": "80",
+        "stderr": "",
+        "licence": "CC-BY-ND-4.0",
+        "harness": "lm-eval",
+        "harness_version": "0.4.9",
+        "date": "2026-10-01",
+        "source_url": "https://example.org/r",
+    }
     return base | changes
 
 

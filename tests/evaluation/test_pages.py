@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from arena.models import Battle, Turn
 from core.audit import AuditLog
+from evaluation import selectors
 from evaluation.models import Block, ExpertScore, ReviewAssignment, Round, SubItem
+from evaluation.serialize import scorecard_dict
 from evaluation.services import publication_set
 
 pytestmark = pytest.mark.django_db
@@ -79,11 +81,22 @@ def bench_rows(entries):
     rows = []
     for i, entry in enumerate(entries):
         for category in ("nia", "common", "individual"):
-            rows.append({
-                "team": entry.team.name, "model": entry.endpoint.name, "category": category, "benchmark": f"B-{category}",
-                "version": "1", "score": str(80 - 10 * i), "target_score": "80" if category != "nia" else "",
-                "licence": "MIT", "harness": "h", "harness_version": "1", "date": "2026-10-01", "source_url": "https://example.org",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "team": entry.team.name,
+                    "model": entry.endpoint.name,
+                    "category": category,
+                    "benchmark": f"B-{category}",
+                    "version": "1",
+                    "score": str(80 - 10 * i),
+                    "target_score": "80" if category != "nia" else "",
+                    "licence": "MIT",
+                    "harness": "h",
+                    "harness_version": "1",
+                    "date": "2026-10-01",
+                    "source_url": "https://example.org",
+                }
+            )
     return evidence, rows
 
 
@@ -95,6 +108,8 @@ def test_missing_evidence_is_shown_as_missing(client, contest, people):
     html = client.get("/staff/rounds/r1/").content.decode()
     assert "자료 없음" in html and "벤치마크 결과가 없는 세부 항목" in html
     data = client.get("/api/v1/rounds/r1/scorecard/").json()
+    # the API's serializers carry every field of the plain scorecard the command and the CSV write
+    assert data == json.loads(json.dumps(scorecard_dict(selectors.scorecard_build(round_obj))))
     third = next(t for t in data["teams"] if t["team"] == entries[2].team.name)
     assert third["points"]["benchmark"] is None and third["total"] is None and third["status"] == "incomplete"
     assert third["missing_benchmark_sub_items"] == ["글로벌 개별 벤치마크"]
@@ -220,14 +235,27 @@ def test_csv_export_and_command_agree(client, contest, people):
 
 def battle_between(a, b, *, prompt="질문", error=""):
     battle = Battle.objects.create(
-        id=uuid.uuid4(), voter="v", model_a=a.endpoint, model_b=b.endpoint, model_a_version="1", model_b_version="1",
-        pair_probability=0.3, status=Battle.Status.VOTED, turn_count=1,
-    )  # fmt: skip
+        id=uuid.uuid4(),
+        voter="v",
+        model_a=a.endpoint,
+        model_b=b.endpoint,
+        model_a_version="1",
+        model_b_version="1",
+        pair_probability=0.3,
+        status=Battle.Status.VOTED,
+        turn_count=1,
+    )
     now = timezone.now()
     Turn.objects.create(
-        battle=battle, index=0, prompt=prompt, response_a="첫째 답변입니다.", response_b="둘째 답변입니다.",
-        error_a=error, started_at=now - dt.timedelta(seconds=5), finished_at=now,
-    )  # fmt: skip
+        battle=battle,
+        index=0,
+        prompt=prompt,
+        response_a="첫째 답변입니다.",
+        response_b="둘째 답변입니다.",
+        error_a=error,
+        started_at=now - dt.timedelta(seconds=5),
+        finished_at=now,
+    )
     return battle
 
 
@@ -293,8 +321,15 @@ def test_expert_statistics_and_agreement(contest, people):
                 expert=expert, battle=battle, submitted_at=timezone.now()
             )
             for side, endpoint, value in (("a", a.endpoint, 3 + i % 3), ("b", b.endpoint, 1 + i)):
-                ExpertScore.objects.create(assignment=assignment, side=side, endpoint=endpoint, accuracy=value + shift,
-                                           fluency=value, safety=value, helpfulness=value)  # fmt: skip
+                ExpertScore.objects.create(
+                    assignment=assignment,
+                    side=side,
+                    endpoint=endpoint,
+                    accuracy=value + shift,
+                    fluency=value,
+                    safety=value,
+                    helpfulness=value,
+                )
     stats, alpha, shared = expert_stats(round_obj)
     assert alpha == pytest.approx(1.0) and shared == 3 * 2 * 4  # identical scores: perfect agreement
     by_team = {s.entry.team.name: s for s in stats}
@@ -335,43 +370,45 @@ def test_evidence_page_imports_sets_gates_and_counts(client, contest, people, se
         header + "\n" + ",".join(rows[0].values()) + "\n" + ",".join((rows[1] | {"score": "120"}).values())
     )
     response = client.post(
-        "/staff/rounds/r1/evidence/",
-        {"action": "benchmarks", "file": SimpleUploadedFile("b.csv", bad_csv.encode())},
+        "/staff/rounds/r1/evidence/benchmarks/",
+        {"file": SimpleUploadedFile("b.csv", bad_csv.encode())},
     )
     assert response.status_code == 400 and "2행 score 열" in response.content.decode()
     assert BenchmarkResult.objects.count() == 0
     good_csv = header + "\n" + "\n".join(",".join(r.values()) for r in rows)
     response = client.post(
-        "/staff/rounds/r1/evidence/",
-        {"action": "benchmarks", "file": SimpleUploadedFile("b.csv", good_csv.encode())},
+        "/staff/rounds/r1/evidence/benchmarks/",
+        {"file": SimpleUploadedFile("b.csv", good_csv.encode())},
     )
     assert response.status_code == 302 and BenchmarkResult.objects.count() == 9
-    wrong = client.post(
-        "/staff/rounds/r1/evidence/", {"action": "benchmarks", "file": SimpleUploadedFile("b.xlsx", b"x")}
-    )
+    wrong = client.post("/staff/rounds/r1/evidence/benchmarks/", {"file": SimpleUploadedFile("b.xlsx", b"x")})
     assert wrong.status_code == 400 and "CSV" in wrong.content.decode()
 
     entry = entries[0]
-    client.post("/staff/rounds/r1/evidence/", {
-        "action": "gate", "entry": entry.pk, "gate": "fail", "note": "외부 가중치 사용",
-        "tech_report_url": "https://example.org/report", "training_logs_url": "",
-    })  # fmt: skip
+    client.post(
+        "/staff/rounds/r1/evidence/gate/",
+        {
+            "entry": entry.pk,
+            "gate": "fail",
+            "note": "외부 가중치 사용",
+            "tech_report_url": "https://example.org/report",
+            "training_logs_url": "",
+        },
+    )
     entry.refresh_from_db()
     assert (entry.gate, entry.tech_report_url) == ("fail", "https://example.org/report")
     assert AuditLog.objects.filter(action="originality_gate", reason="외부 가중치 사용").exists()
     bad_gate = client.post(
-        "/staff/rounds/r1/evidence/", {"action": "gate", "entry": entry.pk, "gate": "maybe", "note": ""}
+        "/staff/rounds/r1/evidence/gate/", {"entry": entry.pk, "gate": "maybe", "note": ""}
     )
     assert bad_gate.status_code == 400 and RoundTeam.objects.get(pk=entry.pk).gate == "fail"
-    bad_count = client.post(
-        "/staff/rounds/r1/evidence/", {"action": "derivatives", "entry": entry.pk, "count": "-3"}
-    )
+    bad_count = client.post("/staff/rounds/r1/evidence/derivatives/", {"entry": entry.pk, "count": "-3"})
     assert bad_count.status_code == 400 and RoundTeam.objects.get(pk=entry.pk).derivatives is None
-    client.post("/staff/rounds/r1/evidence/", {"action": "derivatives", "entry": entry.pk, "count": "12"})
+    client.post("/staff/rounds/r1/evidence/derivatives/", {"entry": entry.pk, "count": "12"})
     assert RoundTeam.objects.get(pk=entry.pk).derivatives == 12
 
     settings.MODEL_HUB_URL = "http://127.0.0.1:9"  # nothing listens: every team is reported, none changed
-    response = client.post("/staff/rounds/r1/evidence/", {"action": "hub_sync"}, follow=True)
+    response = client.post("/staff/rounds/r1/evidence/hub-sync/", {}, follow=True)
     assert "허브를 읽지 못했습니다" in response.content.decode()
     assert RoundTeam.objects.get(pk=entry.pk).derivatives == 12
 

@@ -32,7 +32,7 @@ def rows_for(entries) -> list[dict[str, str]]:
             "harness_version": "0.4.9",
             "date": "2026-10-01",
             "source_url": "https://example.org/r",
-        }  # fmt: skip
+        }
         for e in entries
     ]
 
@@ -46,9 +46,7 @@ def as_csv(rows) -> str:
 
 
 def upload(client, name: str, content: bytes):
-    return client.post(
-        "/staff/rounds/r1/evidence/", {"action": "benchmarks", "file": SimpleUploadedFile(name, content)}
-    )
+    return client.post("/staff/rounds/r1/evidence/benchmarks/", {"file": SimpleUploadedFile(name, content)})
 
 
 @pytest.mark.parametrize("encoding", ["cp949", "euc-kr", "utf-8", "utf-8-sig", "utf-16"])

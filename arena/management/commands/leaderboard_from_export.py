@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from arena.ratings.snapshots import VIEWS, board_compute, tables_from_records
+from arena.ratings.snapshots import board_compute
+from arena.ratings.tables import VIEWS, table_from_records
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         mismatched = []
         for view in VIEWS:
             board = published[view]
-            table = tables_from_records(records, view)
+            table = table_from_records(records, view)
             rows_labels = {
                 r["endpoint_id"]: {k: r[k] for k in ("model", "team", "is_demo")} for r in board["rows"]
             }

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from arena.ratings.snapshots import VIEWS, snapshot_recompute
+from arena.ratings.snapshots import snapshot_recompute
+from arena.ratings.tables import VIEWS
 
 
 class Command(BaseCommand):
