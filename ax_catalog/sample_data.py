@@ -54,7 +54,6 @@ CASES = [
         "description_public": "112 신고가 들어오면 접수 요원이 상황을 빠르게 파악하고 출동을 지원할 수 있도록 AI가 돕습니다.",
         "topic_area": "law_enforcement", "activity_type": "enforcement", "audience": "g2c", "ai_class": "nlp",
         "stage": "development", "source_type": "press", "source_note": "뉴시스 2025-03-18 보도",
-        "high_impact": "yes",
     },
     {
         "case_id": "KCS-2025-001", "agency": "KCS", "title": "AI 기반 전자상거래 수입물품 안전관리",

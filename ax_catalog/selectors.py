@@ -1,15 +1,16 @@
-"""Reads of the catalogue: search with facets over published cases."""
+"""Reads of the catalogue: search with facets over published cases, the high-impact practice gaps,
+the public record history."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from arena.models import ModelEndpoint
 from ax_catalog import search
-from ax_catalog.models import Agency, AIClass, HighImpact, Stage, Topic, UseCase
+from ax_catalog.models import PRACTICES, Agency, AIClass, Practice, RiskTier, Stage, Topic, UseCase
 
 # URL parameter -> model field
 FACETS = {
@@ -18,14 +19,18 @@ FACETS = {
     "stage": "stage",
     "ai": "ai_class",
     "model": "sovereign_model__name",
-    "high_impact": "high_impact",
+    "risk": "risk_tier",
 }
 LABELS = {
     "topic": dict(Topic.choices),
     "stage": dict(Stage.choices),
     "ai": dict(AIClass.choices),
-    "high_impact": dict(HighImpact.choices),
+    "risk": dict(RiskTier.choices),
 }
+# URL parameter for "high-impact cases without ...": its values are practice keys without the prefix
+# (`?missing=independent_review`).
+MISSING = "missing"
+MISSING_KEYS = {key.removeprefix("practice_"): key for key in PRACTICES}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Results:
     query: str
     selected: dict[str, list[str]]
     total: int  # cases matching the query and every selection (from the facet scan)
+    partial: bool = False  # few cases had every query word: cases with some of them are included
 
     def pageable(self) -> CountedCases:
         """The cases for a paginator that takes the known total instead of counting again."""
@@ -107,11 +113,17 @@ def _combos(base: QuerySet) -> list[tuple[tuple, int]]:
     return combos
 
 
-def usecase_search(*, query: str = "", selected: dict[str, list[str]] | None = None) -> Results:
-    """Published cases matching every content morpheme of `query`, ranked, narrowed by the selected
-    facet values; each facet's counts apply all the other selections (so choices never dead-end)."""
+def usecase_search(
+    *, query: str = "", selected: dict[str, list[str]] | None = None, missing: list[str] | None = None
+) -> Results:
+    """Published cases matching `query` (search.match_sql), ranked, narrowed by the selected facet
+    values; each facet's counts apply all the other selections (so choices never dead-end). `missing`:
+    only high-impact cases where each of these practices (keys of MISSING_KEYS) is not shown in place."""
     selected = {k: v for k, v in (selected or {}).items() if k in FACETS and v}
     base = UseCase.objects.published().select_related("agency", "sovereign_model__team")
+    for key in missing or []:
+        if key in MISSING_KEYS:
+            base = base.high_impact_missing(MISSING_KEYS[key])
     found = search.match_sql(query)
     if found is not None:
         base = base.filter(found.where)
@@ -125,12 +137,17 @@ def usecase_search(*, query: str = "", selected: dict[str, list[str]] | None = N
     facets = {}
     for key, counter in counts.items():
         facets[key] = [
-            {"value": value, "label": LABELS.get(key, {}).get(value, value), "count": n,
-             "selected": value in selected.get(key, [])}
+            {
+                "value": value,
+                "label": str(LABELS.get(key, {}).get(value, value)),
+                "count": n,
+                "selected": value in selected.get(key, []),
+            }
             for value, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
             if value is not None
-        ]  # fmt: skip
-    return Results(cases=cases, facets=facets, query=query, selected=selected, total=total)
+        ]
+    partial = found is not None and not found.every
+    return Results(cases=cases, facets=facets, query=query, selected=selected, total=total, partial=partial)
 
 
 def usecases_using(endpoint: ModelEndpoint) -> QuerySet:
@@ -141,3 +158,54 @@ def usecases_using(endpoint: ModelEndpoint) -> QuerySet:
         .select_related("agency")
         .order_by("-updated_at", "case_id")
     )
+
+
+@dataclass(frozen=True)
+class PracticeGap:
+    key: str  # the `missing` URL value
+    label: str
+    count: int  # published high-impact cases where the practice is not shown in place
+    selected: bool
+
+
+def practice_gaps(missing: list[str] | None = None) -> list[PracticeGap]:
+    """For each structured practice: how many published high-impact cases do not show it in place."""
+    high = UseCase.objects.published().filter(risk_tier=RiskTier.HIGH_IMPACT)
+    counts = high.aggregate(
+        **{key: Count("pk", filter=~Q(**{field: Practice.YES})) for key, field in MISSING_KEYS.items()}
+    )
+    return [
+        PracticeGap(key=key, label=str(PRACTICES[field]), count=counts[key], selected=key in (missing or []))
+        for key, field in MISSING_KEYS.items()
+    ]
+
+
+def usecase_public(case_id: str) -> UseCase | None:
+    return (
+        UseCase.objects.published()
+        .select_related("agency", "sovereign_model__team")
+        .prefetch_related("kpis")
+        .filter(case_id=case_id)
+        .first()
+    )
+
+
+def usecase_history(use_case: UseCase) -> list[dict]:
+    """The public history of a record: every version saved while it was published (publication,
+    edits and re-imports of the public record), newest first, with its date and the record as it then
+    stood. Drafts and review comments are the agency's and the reviewer's, not the public's."""
+    from ax_catalog import open_data
+
+    out = []
+    for version in use_case.versions.order_by("-number"):
+        if version.snapshot.get("status") != "published":
+            continue
+        out.append(
+            {
+                "version": version.number,
+                "action": version.action,
+                "date": version.created_at.isoformat(),
+                "record": open_data.record_from_snapshot(version.snapshot, use_case),
+            }
+        )
+    return out

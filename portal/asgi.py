@@ -18,6 +18,10 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from arena.routing import websocket_urlpatterns  # noqa: E402
+from ax_catalog.search import warm_up_at_start  # noqa: E402
+
+# The catalogue's search analyser takes seconds to load: load it before this process serves anything.
+warm_up_at_start()
 
 application = ProtocolTypeRouter(
     {

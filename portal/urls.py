@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("arena.leaderboard_urls")),
     path("ax/", include("ax_catalog.urls")),
     path("api/v1/", include("arena.api.urls")),
+    path("api/v1/ax/", include("ax_catalog.api.urls")),
     path("api/v1/", include("portal.evaluation.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
