@@ -3,8 +3,13 @@ workflow; versions; bulk writes for imports; public feedback."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -234,6 +239,19 @@ def feedback_submit(*, use_case: UseCase, text: str) -> Feedback:
     if len(cleaned) > 1000:
         raise ValidationError(_("의견은 1,000자 이내로 적어 주세요."))
     return Feedback.objects.create(use_case=use_case, text=redact(cleaned).text)
+
+
+def feedback_allowance_take(network: str) -> bool:
+    """One comment from `network` (a /24 or /48) this hour, if it has not sent AX_FEEDBACK_PER_HOUR yet.
+    Counted in the cache (Redis across processes); the network is kept only as a keyed hash."""
+    window = int(time.time() // 3600)
+    digest = hmac.new(settings.SECRET_KEY.encode(), network.encode(), hashlib.sha256).hexdigest()[:32]
+    key = f"ax:feedback:{digest}:{window}"
+    cache.add(key, 0, timeout=3700)
+    if cache.incr(key) > settings.AX_FEEDBACK_PER_HOUR:
+        cache.decr(key)
+        return False
+    return True
 
 
 def feedback_moderate(*, feedback: Feedback, approve: bool, actor) -> Feedback:

@@ -72,25 +72,22 @@ def feedback(request, case_id: str):
         return _detail(request, use_case, form, status=400)
     if form.cleaned_data["website"]:  # only a robot fills the hidden field; say nothing to it
         return redirect("ax_catalog:detail", case_id=case_id)
-    try:
-        limits.take((limits.Limit("ax_feedback", _feedback_limit(), 3600), _network(request), 1))
-        services.feedback_submit(use_case=use_case, text=form.cleaned_data["text"])
-    except limits.LimitExceeded as error:
-        form.add_error(None, str(error))
+    if not services.feedback_allowance_take(limits.network_of(request.META.get("REMOTE_ADDR"))):
+        form.add_error(
+            None,
+            _(
+                "이 네트워크에서 한 시간에 보낼 수 있는 의견 수(%(n)s건)를 넘었습니다. 잠시 뒤에 다시 보내 주세요."
+            )
+            % {"n": settings.AX_FEEDBACK_PER_HOUR},
+        )
         return _detail(request, use_case, form, status=429)
+    try:
+        services.feedback_submit(use_case=use_case, text=form.cleaned_data["text"])
     except ValidationError as error:
         form.add_error(None, error)
         return _detail(request, use_case, form, status=400)
     messages.success(request, _("의견을 받았습니다. 검토를 거쳐 기관에 전달합니다."))
     return redirect("ax_catalog:detail", case_id=case_id)
-
-
-def _feedback_limit() -> int:
-    return settings.AX_FEEDBACK_PER_HOUR
-
-
-def _network(request) -> str:
-    return "ax-feedback:" + limits.network_of(request.META.get("REMOTE_ADDR"))
 
 
 @require_GET

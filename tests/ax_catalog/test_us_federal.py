@@ -76,18 +76,38 @@ def test_nothing_is_invented(federal, federal_rows):
     [
         (
             "Voicemail Transcription, Translation and Summarization",
-            {"agency_ref": "DOJ-0243", "stage": "pilot", "risk_tier": "high_impact", "ai_class": "generative",
-             "topic_area": "general_admin", "dev_method": "vendor", "security_review": "yes", "has_pii": "yes",
-             "contacts": ["AI@usdoj.gov"], "op_date": "2025-09", "vendors": "Amazon"},
+            {
+                "agency_ref": "DOJ-0243",
+                "stage": "pilot",
+                "risk_tier": "high_impact",
+                "ai_class": "generative",
+                "topic_area": "general_admin",
+                "dev_method": "vendor",
+                "security_review": "yes",
+                "has_pii": "yes",
+                "contacts": ["AI@usdoj.gov"],
+                "op_date": "2025-09",
+                "vendors": "Amazon",
+            },
         ),
-        ("Budget Area Topic Classification Tool", {"agency_ref": "8", "op_date": "2023", "stage": "development"}),
+        (
+            "Budget Area Topic Classification Tool",
+            {"agency_ref": "8", "op_date": "2023", "stage": "development"},
+        ),
         ("Data-Driven Streamflow Drought [2024 INV#WO0000000109714]", {"op_date": "2022-10-03"}),
-        ("Blockchain Analysis", {"op_date": "2022-08-16", "risk_tier": "not_applicable", "stage": "operation"}),
+        (
+            "Blockchain Analysis",
+            {"op_date": "2022-08-16", "risk_tier": "not_applicable", "stage": "operation"},
+        ),
         ("Digital Asset Liquidity Risk Analysis", {"op_date": "2024-01", "training_data": ""}),
         (
             "AI-Driven Global Forecast Model and Ensemble",
-            {"contacts": ["jacob.carley@noaa.gov", "daryl.kleist@noaa.gov"], "stage": "not_reported",
-             "risk_tier": "not_reported", "topic_area": "not_reported"},
+            {
+                "contacts": ["jacob.carley@noaa.gov", "daryl.kleist@noaa.gov"],
+                "stage": "not_reported",
+                "risk_tier": "not_reported",
+                "topic_area": "not_reported",
+            },
         ),
         (
             "California sea lion, Steller sea lion, and northern fur seal automated count program in the California current",
@@ -95,13 +115,19 @@ def test_nothing_is_invented(federal, federal_rows):
         ),
         (
             "Inference of PFAS precursor compositions",
-            {"practice_independent_review": "yes", "practice_monitoring": "yes", "practice_training": "yes",
-             "practice_fail_safe": "not_applicable", "practice_appeal": "in_progress",
-             "practice_consultation": "in_progress", "practice_testing": "not_reported"},
+            {
+                "practice_independent_review": "yes",
+                "practice_monitoring": "yes",
+                "practice_training": "yes",
+                "practice_fail_safe": "not_applicable",
+                "practice_appeal": "in_progress",
+                "practice_consultation": "in_progress",
+                "practice_testing": "not_reported",
+            },
         ),
         ("Document summarization", {"agency_ref": "", "stage": "retired", "contacts": ["hhs.caio@hhs.gov"]}),
     ],
-)  # fmt: skip
+)
 def test_real_values_land_as_reported(federal, title, expected):
     case = by_title(title)
     for name, value in expected.items():
@@ -139,12 +165,34 @@ def test_awkward_real_values(federal_rows, write_csv, importer):
     header, rows = federal_rows
     base = next(r for r in rows if r["id"] == "DHS-2526")
     awkward = [
-        base | {"id": "VA-1-2", "agency": "VA", "agency_name": "Department of Veterans Affairs", "operational_date": "Jan-23"},
+        base
+        | {
+            "id": "VA-1-2",
+            "agency": "VA",
+            "agency_name": "Department of Veterans Affairs",
+            "operational_date": "Jan-23",
+        },
         base | {"id": "DHS-35", "operational_date": "2021", "topic_area": "Other - Survey analysis"},
-        base | {"id": "DHS-36", "operational_date": "07/2023", "has_pii": "Maybe", "is_high_impact": "a) High-impact"},
-        base | {"id": "DHS-37", "operational_date": "FY2024", "development_stage": "c)  Deployed – The use case is being actively authorized or utilized to support the functions or mission of an agency."},
-        base | {"id": "DHS-38", "classification": "Generative AI: AI that generates new or synthetic content (e.g., images, videos, audio, text, code).", "contact_email": "Not available"},
-    ]  # fmt: skip
+        base
+        | {
+            "id": "DHS-36",
+            "operational_date": "07/2023",
+            "has_pii": "Maybe",
+            "is_high_impact": "a) High-impact",
+        },
+        base
+        | {
+            "id": "DHS-37",
+            "operational_date": "FY2024",
+            "development_stage": "c)  Deployed – The use case is being actively authorized or utilized to support the functions or mission of an agency.",
+        },
+        base
+        | {
+            "id": "DHS-38",
+            "classification": "Generative AI: AI that generates new or synthetic content (e.g., images, videos, audio, text, code).",
+            "contact_email": "Not available",
+        },
+    ]
     report = importer(write_csv(awkward, header=header), "us-federal-2025")
     assert report.ok, [str(e) for e in report.errors]
     va = UseCase.objects.get(agency_ref="VA-1-2")

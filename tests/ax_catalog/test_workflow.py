@@ -88,9 +88,15 @@ def test_bad_input_from_the_form_changes_nothing(client, people, changes):
 def test_the_form_keeps_dates_at_their_precision_several_contacts_other_and_withheld(client, people):
     client.force_login(people["editor"])
     data = draft_data(
-        op_date="2025-07", start_date="2024", contacts="a@nts.go.kr\nb@nts.go.kr", topic_area="other",
-        topic_area_other="세무 통계", withheld_fields=["vendors"], withheld_reason="security", vendors="비밀 업체",
-    )  # fmt: skip
+        op_date="2025-07",
+        start_date="2024",
+        contacts="a@nts.go.kr\nb@nts.go.kr",
+        topic_area="other",
+        topic_area_other="세무 통계",
+        withheld_fields=["vendors"],
+        withheld_reason="security",
+        vendors="비밀 업체",
+    )
     assert client.post("/ax/manage/new/", data).status_code == 302
     case = new_case()
     assert (case.reported_date("op_date"), case.reported_date("start_date")) == ("2025-07", "2024")
