@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from django.db import transaction
 
@@ -96,3 +97,18 @@ def demo_model_cases_load() -> int:
         usecase_save(use_case=use_case, action="import", comment="demo data")
         added += 1
     return added
+
+
+FEDERAL_SAMPLE = Path(__file__).resolve().parent / "data" / "us-federal-2025-sample.csv"
+
+
+def register_sample_load(actor) -> int:
+    """The 25 unchanged records of the US 2025 federal inventory (public domain), imported through the
+    shipped mapping and published by `actor` (an administrator), so the demo shows real records with
+    real risk tiers, practices and gaps. Re-running it changes nothing. Returns how many were added."""
+    from ax_catalog import mapping, transfer
+
+    report = transfer.import_file(FEDERAL_SAMPLE, mapping.load("us-federal-2025"), publish=True, actor=actor)
+    if not report.ok:
+        raise ValueError("; ".join(str(e) for e in report.errors[:5]))
+    return report.created

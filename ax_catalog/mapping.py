@@ -67,6 +67,10 @@ _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ñ", "-"))
 _CHOICE_LETTER = re.compile(r"^[a-z]\)\s*")
 
 
+# Each vocabulary's values in order: the strongest answer first (yes before in progress before no ...).
+_ORDER = {target: list(vocabulary.values) for target, vocabulary in VOCABULARIES.items()}
+
+
 class MappingError(Exception):
     """A mapping file that cannot be used; the message says what to fix, in the reader's language."""
 
@@ -263,6 +267,14 @@ class Mapping:
                 out.source_extra[column] = raw.strip()
         return out
 
+    def column_for(self, target: str) -> str | None:
+        """The source column that feeds field `target`, if any."""
+        return next((column for column, t in self.columns.items() if t == target), None)
+
+    def cell(self, record: dict[str, str], column: str) -> str:
+        """A cell's text as matching reads it: stripped, "nothing reported" values as blank."""
+        return self._clean(record.get(column) or "")
+
     def is_blank(self, column: str, raw: str) -> bool:
         """Whether a cell reports nothing. "N/A" means nothing for a text or a link; for a vocabulary
         column the value table decides ("Not applicable" is a practice's real answer), except that an
@@ -347,7 +359,7 @@ class Mapping:
             return
         if not items:
             return
-        order = list(VOCABULARIES[target].values)
+        order = _ORDER[target]
         found, specify = [], None
         for item in items:
             value, item_specify = self._vocab_value(target, item)

@@ -51,6 +51,7 @@ WORDS_FILE = Path(__file__).resolve().parent / "data" / "search_words.toml"
 _lock = threading.RLock()
 _WORD = re.compile(r"\w+")
 _HANGUL = re.compile(r"^[가-힣]+$")
+_KOREAN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -96,10 +97,14 @@ def is_warm() -> bool:
     return _kiwi.cache_info().currsize > 0
 
 
+@functools.lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word) if word.isalpha() else word
+
+
 def _latin(form: str) -> list[str]:
     english_stop = _stop()[1]
-    words = [w for w in _WORD.findall(form.lower()) if w not in english_stop]
-    return [_stemmer().stemWord(w) if w.isalpha() else w for w in words]
+    return [_stem(w) for w in _WORD.findall(form.lower()) if w not in english_stop]
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -141,17 +146,31 @@ def _units(tokens) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _tokenize_many(texts: list[str]) -> list[list[tuple[str, tuple[str, ...]]]]:
+    """Units of each text. Text without Hangul or Hanja (English records) needs no morphological
+    analysis: its words are what the analyser would tag as Latin-script words and numbers, so they take
+    the English path directly; each distinct text is analysed once."""
     out: list[list[tuple[str, tuple[str, ...]]]] = [[] for _ in texts]
-    todo = [i for i, text in enumerate(texts) if text and text.strip()]
-    if not todo:
+    distinct: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        if text and text.strip():
+            distinct.setdefault(text, []).append(i)
+    korean = []
+    for text, places in distinct.items():
+        if not _KOREAN.search(text):
+            units = [(w, ()) for w in _latin(text)]
+            for i in places:
+                out[i] = units
+        else:
+            korean.append(text)
+    if not korean:
         return out
     with _lock:  # one shared analyser; its model takes seconds to load, so it is loaded once
-        if len(todo) == 1:
-            results = [_kiwi().tokenize(texts[todo[0]])]
-        else:
-            results = list(_kiwi().tokenize([texts[i] for i in todo]))
-        for i, tokens in zip(todo, results, strict=True):
-            out[i] = _units(tokens)
+        # A batch is analysed in parallel by the analyser's worker threads; one text needs no batch.
+        results = [_kiwi().tokenize(korean[0])] if len(korean) == 1 else list(_kiwi().tokenize(korean))
+        for text, tokens in zip(korean, results, strict=True):
+            units = _units(tokens)
+            for i in distinct[text]:
+                out[i] = units
     return out
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ax_catalog import dates, readers, services
@@ -165,7 +166,9 @@ def import_table(
         for number, i, text in table.formulas
     ]
     plan = _Plan(mapping, publish=publish)
-    for number, record in zip(table.numbers, table.records(), strict=True):
+    records = table.records()
+    plan.prepare(records)
+    for number, record in zip(table.numbers, records, strict=True):
         plan.add(number, record)
     report.errors += plan.errors
     if report.errors:
@@ -183,6 +186,7 @@ class _Plan:
         self.register = mapping.name
         self.errors: list[RowError] = []
         self.agencies = {a.code: a for a in Agency.objects.all()}
+        self.agency_names = {a.name: a.code for a in self.agencies.values()}
         self.new_agencies: dict[str, Agency] = {}
         self.created: list[UseCase] = []
         self.updated: list[UseCase] = []
@@ -190,20 +194,50 @@ class _Plan:
         self.seen_refs: dict[tuple[str, str], int] = {}
         self.claimed: set[int] = set()
         self._existing: dict[str, dict] | None = None
+        # Fields this mapping never sets keep their default or stored (valid) value: validating them again
+        # on every row is what made a 10,000-row import slow. The agency comes from the catalogue's list.
+        fed = {t.split(":", 1)[-1] for t in mapping.columns.values()}
+        fed |= {
+            "withheld",
+            "other_specify",
+            "contacts",
+            "agency_ref",
+            "title",
+            *(f"{d}_precision" for d in REPORTED_DATES),
+        }
+        self.unvalidated = tuple(f.name for f in UseCase._meta.concrete_fields if f.name not in fed)
 
-    # Records already in the catalogue, loaded once per agency code for matching.
-    def existing(self, code: str) -> dict:
-        if self._existing is None:
-            self._existing = {}
-        if code not in self._existing:
+    def prepare(self, records: list[dict[str, str]]) -> None:
+        """Load the records this file can match, and only those: by the agency's own ids and, for rows
+        without one, by title (a catalogue of 100,000 records is not read to import 10,000 rows)."""
+        spec = self.mapping.agency
+        ref_column = self.mapping.column_for("agency_ref")
+        title_column = self.mapping.column_for("title")
+        refs: dict[str, set[str]] = {}
+        titles: dict[str, set[str]] = {}
+        for record in records:
+            code = self.mapping.cell(record, spec["code"])
+            ref = self.mapping.cell(record, ref_column) if ref_column else ""
+            if ref:
+                refs.setdefault(code, set()).add(ref)
+            elif title_column:
+                titles.setdefault(code, set()).add(self.mapping.cell(record, title_column))
+        self._existing = {code: {"ref": {}, "title": {}} for code in self.agencies}
+        for code in set(refs) | set(titles):
             agency = self.agencies.get(code)
-            cases = list(UseCase.objects.filter(agency=agency)) if agency else []
-            unnamed = [c for c in cases if not c.agency_ref and c.source_register == self.register]
+            if agency is None:
+                continue
+            wanted = Q(agency_ref__in=refs.get(code, ())) | Q(
+                agency_ref="", source_register=self.register, title__in=titles.get(code, ())
+            )
+            cases = list(UseCase.objects.filter(wanted, agency=agency))
             self._existing[code] = {
                 "ref": {c.agency_ref: c for c in cases if c.agency_ref},
-                "title": _group_by_title(unnamed),
+                "title": _group_by_title([c for c in cases if not c.agency_ref]),
             }
-        return self._existing[code]
+
+    def existing(self, code: str) -> dict:
+        return (self._existing or {}).get(code, {"ref": {}, "title": {}})
 
     def add(self, number: int, record: dict[str, str]) -> None:
         mapped = self.mapping.map_row(record)
@@ -215,7 +249,7 @@ class _Plan:
         self._fill(case, mapped, agency)
         try:
             # Uniqueness is checked across the file here; the agency came from the catalogue's own list.
-            services.usecase_clean(case, validate_unique=False, exclude=("agency", "case_id"))
+            services.usecase_clean(case, validate_unique=False, exclude=self.unvalidated)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors += [RowError(number, self._column_of(name), str(m)) for m in messages]
@@ -250,9 +284,20 @@ class _Plan:
         if len(code) > Agency._meta.get_field("code").max_length:
             errors.append(RowError(number, spec["code"], _("기관 코드가 너무 깁니다: %(c)s") % {"c": code}))
             return None
+        name = (mapped.agency_name or code)[:200]
+        taken = self.agency_names.get(name)
+        if taken is not None and taken != code:
+            column = spec.get("name") or spec["code"]
+            message = _("기관명 '%(name)s'은 이미 기관 코드 %(other)s에 쓰였습니다") % {
+                "name": name,
+                "other": taken,
+            }
+            errors.append(RowError(number, column, message))
+            return None
+        self.agency_names[name] = code
         agency = Agency(
             code=code,
-            name=(mapped.agency_name or code)[:200],
+            name=name,
             agency_type=spec.get("type", AgencyType.FOREIGN),
             country=spec.get("country", "KR"),
         )

@@ -249,3 +249,19 @@ def test_imports_arrive_as_drafts_and_only_an_administrator_may_publish(db, admi
         "import_usecases", sample, "--mapping", "us-federal-2025", "--publish", "--as", "admin", stdout=out
     )
     assert "공개 25" in out.getvalue() and UseCase.objects.published().count() == 25
+
+
+def test_a_new_agency_code_with_a_name_already_taken_is_an_error(federal, federal_rows, write_csv, importer):
+    header, rows = federal_rows
+    doj = next(r for r in rows if r["agency"] == "DOJ")
+    report = importer(write_csv([doj | {"agency": "USDOJ", "id": "X-1"}], header=header), "us-federal-2025")
+    assert [str(e) for e in report.errors] == [
+        "2행, 열 agency_name: 기관명 'Department of Justice'은 이미 기관 코드 DOJ에 쓰였습니다"
+    ]
+
+
+def test_the_demo_loads_the_real_records_once(admin):
+    from ax_catalog.loading import register_sample_load
+
+    assert register_sample_load(admin) == 25
+    assert register_sample_load(admin) == 0 and UseCase.objects.published().count() == 25
