@@ -307,16 +307,18 @@ def _sql(groups: list[Group], *, every: bool) -> Match:
     if vendor == "postgresql":
         # search_vector is a stored generated column (migration 0005) with a GIN index; a condition on
         # the row itself (not `id IN (SELECT ...)`) lets the planner use it. ts_rank normalisation 32
-        # maps the rank into [0, 1), below one matched group.
+        # maps the rank into [0, 1), below one matched group. When every group matched, the count is
+        # the same for every row and is not computed (each term reads the row's vector again).
         vector = "ax_catalog_usecase.search_vector"
-        matched = " + ".join(f"({vector} @@ to_tsquery('simple', %s))::int" for _ in singles)
+        rank = f"ts_rank({vector}, to_tsquery('simple', %s), 32)"
+        if every:
+            score = RawSQL(f"{len(groups)} + {rank}", [whole], FloatField())
+        else:
+            matched = " + ".join(f"({vector} @@ to_tsquery('simple', %s))::int" for _ in singles)
+            score = RawSQL(f"({matched}) + {rank}", [*singles, whole], FloatField())
         return Match(
             where=RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [whole], BooleanField()),
-            score=RawSQL(
-                f"({matched}) + ts_rank({vector}, to_tsquery('simple', %s), 32)",
-                [*singles, whole],
-                FloatField(),
-            ),
+            score=score,
             every=every,
         )
     in_fts = f"ax_catalog_usecase.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"

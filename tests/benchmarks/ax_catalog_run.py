@@ -61,10 +61,24 @@ def federal_rows() -> tuple[list[str], list[dict]]:
         return list(reader.fieldnames), list(reader)
 
 
+def _vocabulary(rng: random.Random, size: int, korean: bool) -> list[str]:
+    """Made-up words: two or three Hangul syllables, or six to nine Latin letters."""
+    words: set[str] = set()
+    while len(words) < size:
+        if korean:
+            words.add("".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(rng.choice((2, 3)))))
+        else:
+            words.add("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randrange(6, 10))))
+    return sorted(words)
+
+
 def catalogue(n: int) -> None:
-    """n synthetic published records over 60 agencies, Korean and English texts, every risk tier and
-    practice value. Loaded with one analysis per distinct text (the measured import below uses the
-    import path itself)."""
+    """n synthetic published records over 60 agencies, Korean and English, every risk tier and practice
+    value. A quarter carry the texts of the sample cases and real federal records, recombined; the rest
+    carry words drawn (Zipf) from a made-up vocabulary of 20,000 words, so that a query's words match a
+    few per cent of the catalogue, as in a register of every function of government, not a quarter of
+    it. Loaded in bulk with one analysis per distinct text (the measured import below uses the import
+    path itself)."""
     rng = random.Random(0)
     kind = "public_institution"
     agencies = [
@@ -75,6 +89,8 @@ def catalogue(n: int) -> None:
     ]
     _, federal = federal_rows()
     english = [r for r in federal if r["problem_solved"].strip()]
+    filler = {True: _vocabulary(rng, 10_000, True), False: _vocabulary(rng, 10_000, False)}
+    weights = [1 / (rank + 1) for rank in range(10_000)]
     analysed: dict[str, list[str]] = {}
 
     def lexemes(text: str) -> list[str]:
@@ -82,16 +98,24 @@ def catalogue(n: int) -> None:
             analysed[text] = search.analyse(text)
         return analysed[text]
 
+    def words(korean: bool, k: int) -> str:
+        return " ".join(rng.choices(filler[korean], weights=weights, k=k))
+
     batch: list[UseCase] = []
     for i in range(n):
-        if i % 3 == 2:
+        korean = i % 3 != 2
+        if i % 4 == 0 and korean:
+            a, b = rng.choice(CASES), rng.choice(CASES)
+            title, summary = f"[합성] {a['title']} · {b['title']}", a["summary_one_line"]
+            description, problem = a["description_public"], b["description_public"]
+        elif i % 4 == 0:
             a, b = rng.choice(english), rng.choice(english)
             title, summary = f"[synthetic] {a['use_case_name']}", a["problem_solved"][:300]
             description, problem = b["benefits"], b["system_outputs"]
         else:
-            a, b = rng.choice(CASES), rng.choice(CASES)
-            title, summary = f"[합성] {a['title']} · {b['title']}", a["summary_one_line"]
-            description, problem = a["description_public"], b["description_public"]
+            mark = "[합성]" if korean else "[synthetic]"
+            title, summary = f"{mark} {words(korean, 4)}", words(korean, 12)
+            description, problem = words(korean, 30), words(korean, 20)
         tier = rng.choice(TIERS)
         practices = {
             p: rng.choice(PRACTICE_VALUES) if tier == "high_impact" else "not_reported" for p in PRACTICES
@@ -112,12 +136,13 @@ def catalogue(n: int) -> None:
             status="published",
             **practices,
         )
-        weighted = [
-            (case.title, 3),
-            (case.summary_one_line, 2),
-            (f"{description}\n{problem}\n{case.agency.name}", 1),
-        ]
-        case.search_lexemes = " ".join(lex for text, w in weighted for lex in lexemes(text) * w)
+        if i % 4 == 0:
+            weighted = [(case.title, 3), (summary, 2), (f"{description}\n{problem}\n{case.agency.name}", 1)]
+            case.search_lexemes = " ".join(lex for text, w in weighted for lex in lexemes(text) * w)
+        else:  # made-up words are their own lexemes
+            case.search_lexemes = " ".join(
+                [title.split(" ", 1)[1]] * 3 + [summary] * 2 + [description, problem]
+            )
         batch.append(case)
         if len(batch) == 5000:
             UseCase.objects.bulk_create(batch, batch_size=5000)
