@@ -275,11 +275,20 @@ def match_sql(query: str, within=None) -> Match | None:
     groups = query_groups(query)
     if not groups:
         return NOTHING
-    every = _sql(groups, every=True)
+    every, relaxed = match_plan(query, groups)
     scope = UseCase.objects.published() if within is None else within
-    if len(groups) > 1 and scope.filter(every.where)[:RELAX_BELOW].count() < RELAX_BELOW:
-        return _sql(groups, every=False)
+    if relaxed is not None and scope.filter(every.where).order_by()[:RELAX_BELOW].count() < RELAX_BELOW:
+        return relaxed
     return every
+
+
+def match_plan(query: str, groups: list[Group] | None = None) -> tuple[Match, Match | None]:
+    """(every group, any group or None for a one-group query), for a caller that runs the first and
+    falls back to the second itself when it finds fewer than RELAX_BELOW records (one query instead
+    of a count and a query)."""
+    groups = query_groups(query) if groups is None else groups
+    every = _sql(groups, every=True)
+    return every, (_sql(groups, every=False) if len(groups) > 1 else None)
 
 
 def _lexeme(word: str, vendor: str) -> str:
