@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ax_catalog import risk, transfer
-from ax_catalog.models import PRACTICES, REPORTED_DATES, SCHEMA_VERSION, UseCase
+from ax_catalog.models import PRACTICES, REPORTED_DATES, SCHEMA_VERSION, VOCABULARIES, UseCase
 from portal import spreadsheet
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -143,8 +143,34 @@ def record(case: UseCase) -> dict:
     return out
 
 
+# Versions saved before schema 2.0.0 (migrations 0007-0009) name and spell some fields the old way.
+_LEGACY_KEYS = {"high_impact": "risk_tier", "high_impact_reason": "risk_reason"}
+_LEGACY_VALUES = {
+    "unknown": "not_reported",
+    "yes": "high_impact",
+    "reviewed_no": "not_applicable",
+    "no": "not_applicable",
+}
+
+
+def _upgraded(snapshot: dict) -> dict:
+    snapshot = {_LEGACY_KEYS.get(k, k): v for k, v in snapshot.items()}
+    if "contact_email" in snapshot:
+        email = snapshot.pop("contact_email")
+        snapshot.setdefault("contacts", [email] if email else [])
+    for key, vocabulary in VOCABULARIES.items():
+        value = snapshot.get(key)
+        if value is not None and value not in vocabulary.values:
+            mapped = _LEGACY_VALUES.get(value)
+            snapshot[key] = mapped if mapped in vocabulary.values else "not_reported"
+    if snapshot.get("dev_method") not in (None, *VOCABULARIES["dev_method"].values):
+        snapshot["dev_method"] = "other"
+    return snapshot
+
+
 def record_from_snapshot(snapshot: dict, current: UseCase) -> dict:
     """The public record as a stored version had it (versions keep model_to_dict with text values)."""
+    snapshot = _upgraded(snapshot)
     case = UseCase(agency=current.agency, sovereign_model=current.sovereign_model)
     for field in UseCase._meta.concrete_fields:
         name = field.name

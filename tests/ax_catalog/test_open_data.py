@@ -181,3 +181,20 @@ def test_feedback_is_limited_per_network_and_only_on_published_cases(client, cat
     UseCase.objects.filter(case_id="KCS-2025-001").update(status="draft")
     assert client.post("/ax/cases/KCS-2025-001/feedback/", {"text": "의견"}).status_code == 404
     assert Feedback.objects.count() == 2
+
+
+def test_versions_saved_before_schema_2_read_back_in_its_vocabularies(catalogue):
+    case = UseCase.objects.get(case_id="NTS-2025-001")
+    old = {
+        "title": "옛 기록",
+        "high_impact": "reviewed_no",
+        "has_pii": "unknown",
+        "contact_email": "a@nts.go.kr",
+        "dev_method": "외주",
+        "status": "published",
+        "op_date": "2025-01-02",
+    }
+    record = open_data.record_from_snapshot(old, case) | {"updated_at": None}
+    assert not list(VALIDATOR.iter_errors(record))
+    assert record["risk"]["tier"] == "not_applicable" and record["has_pii"] == "not_reported"
+    assert record["contacts"] == ["a@nts.go.kr"] and record["title"] == "옛 기록"
