@@ -184,6 +184,8 @@ def record_from_snapshot(snapshot: dict, current: UseCase) -> dict:
         elif value is None and not field.null:
             value = field.get_default()
         setattr(case, name, value)
+    case.case_id = current.case_id  # a portal id is never renamed
+    case.source_type = case.source_type or current.source_type
     case.updated_at = current.updated_at
     out = record(case)
     out["updated_at"] = None
