@@ -9,8 +9,8 @@ from ax_catalog.models import Agency, UseCase
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "agency_type"]
-    list_filter = ["agency_type"]
+    list_display = ["name", "code", "agency_type", "country"]
+    list_filter = ["agency_type", "country"]
     search_fields = ["name", "code"]
     filter_horizontal = ["editors"]
 

@@ -1,9 +1,14 @@
-"""The catalogue's API, mounted by the shell under /api/v1/."""
+"""The catalogue's API, mounted by the shell under /api/v1/ax/."""
 
 from django.urls import path
 
-from ax_catalog.api.views import UseCaseListApi
+from ax_catalog.api import views
 
 urlpatterns = [
-    path("ax/use-cases/", UseCaseListApi.as_view(), name="api-ax-use-cases"),
+    path("use-cases/", views.UseCaseListApi.as_view(), name="api-ax-use-cases"),
+    path("use-cases/<str:case_id>/", views.UseCaseDetailApi.as_view(), name="api-ax-use-case"),
+    path(
+        "use-cases/<str:case_id>/history/", views.UseCaseHistoryApi.as_view(), name="api-ax-use-case-history"
+    ),
+    path("schema/usecase-<str:version>.json", views.RecordSchemaApi.as_view(), name="api-ax-schema"),
 ]

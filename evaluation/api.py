@@ -19,7 +19,7 @@ from evaluation.publication import public_view
 from evaluation.serialize import scorecard_dict
 
 
-class _Round(serializers.Serializer):
+class RoundSummary(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     stage = serializers.IntegerField()
@@ -30,24 +30,24 @@ class ScorecardApi(APIView):
 
     permission_classes = [HasRole(roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR)]
 
-    class OutputSerializer(serializers.Serializer):
-        class RoundOut(_Round):
+    class ScorecardSerializer(serializers.Serializer):
+        class ScorecardRound(RoundSummary):
             advance_count = serializers.IntegerField()
             published = serializers.BooleanField()
 
-        class SubItemOut(serializers.Serializer):
+        class ScorecardSubItem(serializers.Serializer):
             key = serializers.CharField()
             name = serializers.CharField()
             points = serializers.FloatField()
 
-        class BlockOut(serializers.Serializer):
+        class ScorecardBlock(serializers.Serializer):
             key = serializers.CharField()
             name = serializers.CharField()
             kind = serializers.CharField()
             weight = serializers.FloatField()
             sub_items = serializers.ListField(child=serializers.DictField())
 
-        class TeamOut(serializers.Serializer):
+        class ScorecardTeam(serializers.Serializer):
             team = serializers.CharField()
             model = serializers.CharField()
             gate = serializers.CharField()
@@ -68,34 +68,34 @@ class ScorecardApi(APIView):
             derivatives = serializers.IntegerField(allow_null=True)
             published = serializers.ListField(child=serializers.CharField())
 
-        round = RoundOut()
+        round = ScorecardRound()
         weights = serializers.DictField(child=serializers.FloatField())
         official_weights = serializers.DictField(child=serializers.FloatField())
         what_if = serializers.BooleanField()
         line = serializers.FloatField(allow_null=True)
-        blocks = BlockOut(many=True)
-        teams = TeamOut(many=True)
+        blocks = ScorecardBlock(many=True)
+        teams = ScorecardTeam(many=True)
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=ScorecardSerializer)
     def get(self, request, slug: str):
         built = selectors.scorecard_build(get_object_or_404(Round, slug=slug))
-        return Response(self.OutputSerializer(scorecard_dict(built)).data)
+        return Response(self.ScorecardSerializer(scorecard_dict(built)).data)
 
 
 class ResultsApi(APIView):
     """What the public results page shows: published cells only; withheld ones are null and listed."""
 
-    class OutputSerializer(serializers.Serializer):
-        class TeamOut(serializers.Serializer):
+    class ResultsSerializer(serializers.Serializer):
+        class ResultsTeam(serializers.Serializer):
             team = serializers.CharField()
             values = serializers.ListField(child=serializers.JSONField(allow_null=True))
             withheld = serializers.ListField(child=serializers.CharField())
 
-        round = _Round()
+        round = RoundSummary()
         columns = serializers.ListField(child=serializers.CharField())
-        teams = TeamOut(many=True)
+        teams = ResultsTeam(many=True)
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=ResultsSerializer)
     def get(self, request, slug: str):
         round_obj = get_object_or_404(Round, slug=slug, is_published=True)
         view = public_view(round_obj)
@@ -111,4 +111,4 @@ class ResultsApi(APIView):
                 for r in view["rows"]
             ],
         }
-        return Response(self.OutputSerializer(data).data)
+        return Response(self.ResultsSerializer(data).data)

@@ -15,6 +15,11 @@ from portal.checks import refuse_unsafe_start  # noqa: E402
 
 refuse_unsafe_start()
 
+from ax_catalog.search import warm_up_at_start  # noqa: E402
+
+# The catalogue's search analyser takes seconds to load: load it before this process serves anything.
+warm_up_at_start()
+
 from portal.routing import application  # noqa: E402
 
 __all__ = ["application"]

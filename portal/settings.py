@@ -424,6 +424,21 @@ PANEL_EXPERT_CHECK_SHARE = float(os.environ.get("PANEL_EXPERT_CHECK_SHARE", "0.1
 # Where `make run` serves the built-in demo models; seed_demo registers them at this address.
 DEMO_MODELS_URL = os.environ.get("DEMO_MODELS_URL", "http://127.0.0.1:8001")
 
+# --- AX catalogue ---------------------------------------------------------------------------------
+
+# Imports (`import_usecases`): larger files are refused before they are read, with a clear message.
+AX_IMPORT_MAX_BYTES = env_int("AX_IMPORT_MAX_BYTES", 50_000_000)
+AX_IMPORT_MAX_ROWS = env_int("AX_IMPORT_MAX_ROWS", 50_000)
+# The licence of the open-data downloads (공공누리 제1유형 unless the ministry sets another).
+AX_OPEN_DATA_LICENCE = os.environ.get("AX_OPEN_DATA_LICENCE", "공공누리 제1유형 (출처표시)")
+AX_OPEN_DATA_LICENCE_URL = os.environ.get(
+    "AX_OPEN_DATA_LICENCE_URL", "https://www.kogl.or.kr/info/licenseType1.do"
+)
+# Public feedback on a record: comments one network may send per hour.
+AX_FEEDBACK_PER_HOUR = env_int("AX_FEEDBACK_PER_HOUR", 5)
+# Load the search analyser when a web or worker process starts (off only for tools that never search).
+AX_SEARCH_WARM_UP = os.environ.get("AX_SEARCH_WARM_UP", "1") == "1"
+
 # --- Logging: endpoint keys and prompts are never logged --------------------------------------------
 
 LOGGING = {

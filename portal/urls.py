@@ -27,7 +27,7 @@ urlpatterns = [
     path("ax/", include("ax_catalog.urls")),
     path("api/v1/", include("arena.api_urls")),
     path("api/v1/", include("evaluation.api_urls")),
-    path("api/v1/", include("ax_catalog.api_urls")),
+    path("api/v1/ax/", include("ax_catalog.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

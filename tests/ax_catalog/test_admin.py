@@ -23,7 +23,13 @@ def test_an_administrator_assigns_an_editor_to_an_agency(client, admin_user):
     assert page.status_code == 200 and 'name="editors"' in page.content.decode()
     response = client.post(
         f"/admin/ax_catalog/agency/{agency.pk}/change/",
-        {"code": agency.code, "name": agency.name, "agency_type": agency.agency_type, "editors": [editor.pk]},
+        {
+            "code": agency.code,
+            "name": agency.name,
+            "agency_type": agency.agency_type,
+            "country": agency.country,
+            "editors": [editor.pk],
+        },
     )
     assert response.status_code == 302
     assert list(agency.editors.all()) == [editor]

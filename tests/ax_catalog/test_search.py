@@ -1,4 +1,5 @@
-"""Korean search over the sample cases: particles, compounds and spacing variants find the same cases.
+"""Search over the sample cases (Korean) and the 25 real US federal records (English): particles,
+compounds and spacing variants find the same cases; English is stemmed; function words never match.
 Runs on SQLite (FTS5) and, with DATABASE_URL, on PostgreSQL (GIN over to_tsvector)."""
 
 import pytest
@@ -6,16 +7,11 @@ from django.db import IntegrityError, connection
 from django.db.models import Count
 
 from ax_catalog import search
-from ax_catalog.loading import sample_load
 from ax_catalog.models import UseCase
 from ax_catalog.selectors import FACETS, _filtered, facet_counts, usecase_search
+from tests.ax_catalog.judgments import ENGLISH, KOREAN, precision_at_5
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue():
-    assert sample_load() == 14
 
 
 @pytest.mark.parametrize(
@@ -25,6 +21,13 @@ def catalogue():
         ("민원을", ["민원"]),
         ("상담 챗봇", ["상담", "챗봇"]),
         ("AI 음성인식 국세상담", ["ai", "음성", "인식", "국세", "상담"]),
+        # function-like stems carry no topic: 하다, 위하다, 있다 are dropped
+        ("민원을 처리하기 위하여 있는", ["민원", "처리"]),
+        # a compound the analyser does not know also yields the known noun inside it, and the rest
+        ("AI 챗서비스", ["ai", "챗서비스", "챗", "서비스"]),
+        # English: lowercased, function words dropped, Snowball-stemmed
+        ("Inspections for the Veterans", ["inspect", "veteran"]),
+        ("transcribing meetings", ["transcrib", "meet"]),
     ],
 )
 def test_analysis_keeps_content_morphemes(text, lexemes):
@@ -58,9 +61,48 @@ def test_korean_queries_find_what_they_should(catalogue, query, expected, first)
         assert found[0] == first
 
 
+def test_chatbot_and_chat_service_compounds_find_each_other(catalogue):
+    chatbot = [c.case_id for c in usecase_search(query="챗봇").cases]
+    assert {"SEOUL-2025-001", "KAMCO-2025-001", "MOIS-2025-001"} <= set(chatbot)  # 챗서비스 is found
+    service = [c.case_id for c in usecase_search(query="챗서비스").cases]
+    assert service[0] == "MOIS-2025-001" and "SEOUL-2025-001" in service  # a 챗봇 with a 서비스
+    spaced = [c.case_id for c in usecase_search(query="챗 서비스").cases]
+    assert spaced[0] == "MOIS-2025-001"
+
+
 def test_cases_with_every_term_come_before_any_partial_match(catalogue):
-    assert [c.case_id for c in usecase_search(query="산불 감지").cases] == ["KEPCO-2025-001"]
+    assert usecase_search(query="산불 감지").cases.first().case_id == "KEPCO-2025-001"
     assert usecase_search(query="산불 드론").cases.first().case_id == "KEPCO-2025-001"
+    scores = search.ranked_ids("산불 송전탑 민원")  # no case has all three
+    kepco = UseCase.objects.get(case_id="KEPCO-2025-001").pk
+    assert scores[kepco] == max(scores.values()) and int(scores[kepco]) == 2  # two of three words
+
+
+def test_function_words_never_match_alone(catalogue, federal):
+    for query in ("the for", "of and with", "을 를 의"):
+        assert not usecase_search(query=query).cases.exists(), query
+    # the any-term fallback of "for the veterans" ranks by content words: only "veterans" counts
+    found = [c.title for c in usecase_search(query="benefits for the veterans").cases]
+    assert found[0] == "Veterans Life Tailored"
+
+
+def _titles_or_ids(query: str, key: str) -> list[str]:
+    return [getattr(c, key) for c in usecase_search(query=query).cases[:5]]
+
+
+def test_english_judged_queries_over_real_records(federal):
+    """P@5 on the judged English queries over the 25 real records: at least 0.70 (the issue's goal), and
+    each query's expectation fixed so a regression shows which query it broke."""
+    scores = {query: precision_at_5(_titles_or_ids(query, "title"), relevant) for query, relevant in ENGLISH}
+    assert sum(scores.values()) / len(scores) >= 0.70, scores
+    assert all(score >= 0.5 for score in scores.values()), scores
+
+
+def test_korean_judged_queries_no_worse_than_before(catalogue):
+    """Korean P@5 on the judged queries: 0.86 with the analyser before stemming, stop words, compounds and
+    ranked fallback (measured on the same judgments); it must not fall below that."""
+    scores = {query: precision_at_5(_titles_or_ids(query, "case_id"), relevant) for query, relevant in KOREAN}
+    assert sum(scores.values()) / len(scores) >= 0.86, scores
 
 
 def test_only_published_cases_are_found(catalogue):
@@ -93,7 +135,7 @@ def test_search_runs_on_this_database_engine(catalogue):
         {},
         {"stage": ["operation"]},
         {"stage": ["operation", "pilot"], "topic": ["civil_service"]},
-        {"ai": ["generative"], "high_impact": ["no"], "agency": ["국세청"]},
+        {"ai": ["generative"], "risk": ["not_reported"], "agency": ["국세청"]},
     ],
 )
 @pytest.mark.parametrize("query", ["", "상담", "민원 챗봇"])
@@ -115,7 +157,7 @@ def test_one_scan_facet_counts_equal_a_query_per_facet(catalogue, query, selecte
 
 
 def test_facet_counts_table():
-    # combos over (agency, topic, stage, ai, model, high_impact)
+    # combos over (agency, topic, stage, ai, model, risk)
     combos = [
         (("A", "t1", "pilot", "nlp", None, "no"), 2),
         (("A", "t2", "operation", "nlp", "M", "no"), 3),

@@ -1,4 +1,4 @@
-import sys
+import io
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +7,11 @@ from ax_catalog.transfer import export_rows, write_csv, write_json
 
 
 class Command(BaseCommand):
-    help = "Export published use cases (or all, with --all) as CSV or JSON on standard output."
+    help = (
+        "Export published use cases (or all, with --all) as CSV or JSON on standard output. The CSV has "
+        "the portal template's columns (import it back with --mapping portal), starts with a BOM for "
+        "Korean Excel and defuses cells a spreadsheet would run as formulas."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -15,6 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         queryset = UseCase.objects.all() if options["all"] else UseCase.objects.published()
-        rows = export_rows(queryset)
-        out = self.stdout if self.stdout else sys.stdout
-        (write_json if options["format"] == "json" else write_csv)(rows, out)
+        buffer = io.StringIO()
+        (write_json if options["format"] == "json" else write_csv)(export_rows(queryset), buffer)
+        self.stdout.write(buffer.getvalue(), ending="")

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from arena.endpoints.demo_models import DEMO_MODELS
 from arena.endpoints.services import endpoint_register
-from ax_catalog.loading import demo_model_cases_load, sample_load
+from ax_catalog.loading import demo_model_cases_load, register_sample_load, sample_load
 from core import roles
 from evaluation.demo import demo_round_load
 
@@ -50,7 +50,8 @@ class Command(BaseCommand):
                     user.is_superuser = role == roles.ADMINISTRATOR
                     user.save()
                 user.groups.add(Group.objects.get(name=role))
-        added = sample_load() + demo_model_cases_load()
+        admin = get_user_model().objects.get(username="demo-admin")
+        added = sample_load() + demo_model_cases_load() + register_sample_load(admin)
         demo_round = demo_round_load()
         self.stdout.write(
             f"Demo data ready: {len(DEMO_MODELS)} demo models at {base_url}; {added} new sample AX cases"
