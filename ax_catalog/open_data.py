@@ -217,7 +217,7 @@ def json_chunks() -> Iterator[str]:
 
 
 def csv_chunks() -> Iterator[str]:
-    """The CSV download (the portal template's columns) through portal/spreadsheet.py, in pieces."""
+    """The CSV download (the portal template's columns) through core/spreadsheet.py, in pieces."""
     buffer = io.StringIO()
     writer = spreadsheet.dict_writer(buffer, CSV_COLUMNS)
     writer.writeheader()

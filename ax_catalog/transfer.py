@@ -12,7 +12,7 @@ Imports never bypass review: new records arrive as drafts, and a published recor
 import changes goes back to review, unless an administrator publishes explicitly (`publish=True`).
 
 Export (`export_rows` + `write_csv`/`write_json`): the portal template's columns, read back by the
-`portal` mapping; CSV through portal/spreadsheet.py (BOM, formulas defused).
+`portal` mapping; CSV through core/spreadsheet.py (BOM, formulas defused).
 """
 
 from __future__ import annotations
@@ -422,7 +422,7 @@ def export_cases(cases) -> list[dict[str, object]]:
 
 
 def write_csv(rows: list[dict[str, object]], handle) -> None:
-    """CSV for spreadsheets: BOM first, formula-looking cells defused (portal/spreadsheet.py)."""
+    """CSV for spreadsheets: BOM first, formula-looking cells defused (core/spreadsheet.py)."""
     writer = spreadsheet.dict_writer(handle, COLUMNS)
     writer.writeheader()
     writer.writerows(rows)

@@ -17,7 +17,7 @@ What it guarantees:
 4. The client secret is read from the environment variable the settings name, at request time only.
 5. Tokens are never stored or logged: the access token and ID token live in local variables for the
    length of one request; the panel keeps only its campaign-salted hash of the person identifier.
-6. All HTTP goes through portal/outbound.py (timeouts, no redirects, no proxies from the environment).
+6. All HTTP goes through core/outbound.py (timeouts, no redirects, no proxies from the environment).
 7. Every refusal raises VerificationFailed with a message for the citizen (Korean, English through
    i18n) and is logged with the provider and a reason code, never with a token, code or claim value.
 

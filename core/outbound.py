@@ -3,8 +3,8 @@
 No redirects are followed (a redirect from a team's endpoint or a hub is an error to see, not a
 detour to take), proxies and .netrc from the environment are ignored (trust_env=False: keys must not
 leak to a proxy nobody configured for this), and every request names the portal.
-Model inference uses an async client (arena/inference.py); staff tools such as the model-hub sync and
-identity verification (portal/oidc.py: discovery, keys and the token request to a 본인확인 provider) use
+Model inference uses an async client (arena/endpoints/inference.py); staff tools such as the model-hub sync and
+identity verification (core/oidc.py: discovery, keys and the token request to a 본인확인 provider) use
 a short-lived sync client, so a provider can no more redirect a token request elsewhere than a team's
 endpoint can.
 

@@ -9,7 +9,7 @@ Two kinds of provider sit behind ARENA_VERIFICATION_PROVIDER:
   identifier a developer types, is marked as such on every page it shows, and is refused in production
   by a system check;
 - a redirect provider (`redirect = True`): `core.oidc.OIDCVerification`, one or more OpenID Connect
-  identity providers the citizen is sent to and comes back from (portal/oidc.py).
+  identity providers the citizen is sent to and comes back from (core/oidc.py).
 Either way the panel receives a VerifiedPerson, or a VerificationFailed whose message tells the citizen
 what happened.
 """

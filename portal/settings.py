@@ -383,7 +383,7 @@ ARENA_VERIFICATION_PROVIDER = os.environ.get(
     "ARENA_VERIFICATION_PROVIDER", "core.verification.DevelopmentProvider"
 )
 # Usage limits (counted in the cache, so in Redis across processes when REDIS_URL is set), per
-# pseudonym, per device (network + browser class, arena/limits.py) and per network (/24 or /48).
+# pseudonym, per device (network + browser class, arena/safety/limits.py) and per network (/24 or /48).
 # Network ceilings sit well above what one person can use, so nobody locks a network out for others.
 ARENA_BATTLES_PER_HOUR = env_int("ARENA_BATTLES_PER_HOUR", 30)
 ARENA_BATTLES_PER_HOUR_PER_DEVICE = env_int("ARENA_BATTLES_PER_HOUR_PER_DEVICE", 200)
@@ -414,7 +414,7 @@ ARENA_MODERATION_URL = os.environ.get("ARENA_MODERATION_URL", "")
 ARENA_MODERATION_MODEL = os.environ.get("ARENA_MODERATION_MODEL", "omni-moderation-latest")
 ARENA_MODERATION_KEY_ENV = os.environ.get("ARENA_MODERATION_KEY_ENV", "")
 # --- Citizen panel (국민평가단): identity providers and protocol ------------------------------------
-# OpenID Connect identity providers for 본인확인, a JSON list of objects (portal/oidc.py documents
+# OpenID Connect identity providers for 본인확인, a JSON list of objects (core/oidc.py documents
 # every key; the client secret is read from the environment variable each one names, never from here).
 # Used when ARENA_VERIFICATION_PROVIDER is "core.oidc.OIDCVerification".
 ARENA_OIDC_PROVIDERS = os.environ.get("ARENA_OIDC_PROVIDERS", "[]")

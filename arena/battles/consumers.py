@@ -11,11 +11,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from arena.battles import turn as streaming
+from arena.battles import turn
+from arena.battles.events import CLOSE_NO_CONSENT, BattleOpened, Event, Refused
 from arena.consent import session_voter
 from arena.safety import limits
-
-CLOSE_NO_CONSENT = 4403
 
 
 class BattleConsumer(AsyncJsonWebsocketConsumer):
@@ -49,19 +48,18 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def _bad_message(self) -> None:
-        await self.send_json({"type": "error", "code": "bad_message", "message": _("알 수 없는 요청입니다.")})
+        await self._send(Refused("bad_message", _("알 수 없는 요청입니다.")))
+
+    async def _send(self, event: Event) -> None:
+        await self.send_json(event.payload())
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         busy = self.turn_task is not None and not self.turn_task.done()
         if kind == "prompt":
             if busy:
-                await self.send_json(
-                    {
-                        "type": "error",
-                        "code": "busy",
-                        "message": _("두 모델의 답변이 끝난 뒤에 다음 질문을 보낼 수 있습니다."),
-                    }
+                await self._send(
+                    Refused("busy", _("두 모델의 답변이 끝난 뒤에 다음 질문을 보낼 수 있습니다."))
                 )
                 return
             self.turn_task = asyncio.create_task(self._relay_turn(content.get("text")))
@@ -74,12 +72,12 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
         # aclosing: when the citizen leaves mid-turn the runner is closed at once, so it records the
         # cancelled turn and releases the battle now rather than whenever the generator is collected.
         async with contextlib.aclosing(
-            streaming.turn_run(battle_id=self.battle_id, voter=self.voter, prompt=text, client=self.client)
+            turn.turn_run(battle_id=self.battle_id, voter=self.voter, prompt=text, client=self.client)
         ) as events:
             async for event in events:
-                if event["type"] == "battle":
-                    self.battle_id = event["battle_id"]
-                await self.send_json(event)
+                if isinstance(event, BattleOpened):
+                    self.battle_id = event.battle_id
+                await self._send(event)
 
     async def disconnect(self, code) -> None:
         task = getattr(self, "turn_task", None)

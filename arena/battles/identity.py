@@ -1,7 +1,7 @@
 """Keeping the vote blind: model names masked in the stream, identity questions noticed.
 
 Pure Python (pyahocorasick for the automaton). Names are matched on a skeleton of the judged text
-(arena/textnorm.py): lower case, accents and Greek/Cyrillic look-alikes folded, Hangul syllables
+(arena/safety/textnorm.py): lower case, accents and Greek/Cyrillic look-alikes folded, Hangul syllables
 taken apart into jamo, and every separator (spaces, punctuation, symbols, emoji) dropped. So
 "엑\u200b사원", "엑 사 원", "EXA\u200bONE", "Ｈ Ｘ－１" and "E.X.A.O.N.E" all read as the alias they
 disguise; a map from skeleton back to the text says what to mask. Where an alias may be disguised:

@@ -1,20 +1,17 @@
-"""One turn of a battle: check the prompt, stream both models at once, store the result.
+"""One turn of a battle, in three steps: admit the prompt, stream both models at once, record the turn.
 
-`turn_run` is an async generator of plain dict events, relayed to the browser as they are by the
-websocket consumer. It knows nothing of Channels. Events, in order:
+`turn_run` is an async generator of the typed events in arena/battles/events.py, relayed to the
+browser by the websocket consumer; it knows nothing of Channels.
 
-  {"type": "battle", "battle_id", "max_turns", "max_chars"}      once, when a battle is opened
-  {"type": "turn_started", "turn", "prompt", "masked"}            the prompt as sent and stored
-                                                                  (redacted) and the kinds masked
-  {"type": "delta", "side": "a"|"b", "text"}                      answer text, coalesced, names masked
-  {"type": "identity_masked", "side"}                             a model or maker name was masked
-  {"type": "side_done" | "side_error" | "side_moderated", "side", "message"?}
-  {"type": "turn_done", "turn", "votable", "turns_left"}
-  {"type": "error", "code", "message"}                            the prompt was refused; nothing stored
-  {"type": "blocked", "category", "message"}                      moderation held the prompt back
-  {"type": "crisis", "category", "message", "resources"}          self-harm risk: help, not a battle
-
-No event ever names a model or a team: the reveal happens only through the vote.
+1. `turn_admit`: the prompt is cleaned, checked (empty, too long), redacted before anything else sees
+   it, held against the moderation and crisis rules, charged to the usage limits, and the battle
+   opened (or the next turn begun). A refusal is one event and leaves nothing behind.
+2. `turn_stream`: both endpoints are read at once through the one inference door; every delta is
+   cleaned of invisible characters, masked for names, redacted, checked against the response rules and
+   only then relayed. A side that fails stops the other at once.
+3. `turn_record`: both sides are stored with their timings and errors. When the citizen left
+   mid-answer the turn is stored as cancelled and the battle released, so its finished turns stay
+   votable.
 """
 
 from __future__ import annotations
@@ -35,6 +32,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arena.battles import services
+from arena.battles.events import (
+    BattleOpened,
+    Blocked,
+    Crisis,
+    Delta,
+    Event,
+    IdentityMasked,
+    Refused,
+    SideDone,
+    SideError,
+    SideModerated,
+    TurnDone,
+    TurnStarted,
+)
 from arena.battles.identity import KNOWN_ALIASES, LeakMasker, aliases_for_turn, asks_identity
 from arena.endpoints import inference
 from arena.endpoints import services as endpoint_services
@@ -180,13 +191,11 @@ _load_rules = database_sync_to_async(moderation.load_rules)
 _count = database_sync_to_async(moderation.decision_count)
 
 
-def _refusal(decision: moderation.Decision) -> dict[str, Any]:
-    kind = "crisis" if decision.action == "crisis" else "blocked"
-    event: dict[str, Any] = {"type": kind, "category": decision.category}
-    event["message"] = moderation.message_for(decision)
+def _refusal(decision: moderation.Decision) -> Event:
+    message = str(moderation.message_for(decision))
     if decision.action == "crisis":
-        event["resources"] = moderation.crisis_resources()
-    return event
+        return Crisis(decision.category, message, moderation.crisis_resources())
+    return Blocked(decision.category, message)
 
 
 def check_prompt(text: object) -> str:
@@ -262,6 +271,12 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
                 side.usage = item.usage
         await relay(redactor.feed(masker.flush()) + redactor.flush())
         await queue.put(("done", side.label, None))
+    except asyncio.CancelledError:
+        # Stopped (the other side failed, or the citizen left): what was held back is released as at
+        # the end of an answer, so what is stored is exactly what was shown.
+        with contextlib.suppress(_Moderated):
+            await relay(redactor.feed(masker.flush()) + redactor.flush())
+        raise
     except _Moderated:
         side.finish_reason = "moderated"
         await queue.put(("moderated", side.label, None))
@@ -272,10 +287,17 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
         await queue.put(("error", side.label, None))
 
 
-async def turn_run(
-    *, battle_id, voter: str, prompt: object, client: limits.Client | None = None
-) -> AsyncIterator[dict[str, Any]]:
-    client = client or limits.Client.unknown()
+@dataclass(frozen=True)
+class _Admitted:
+    plan: _TurnPlan
+    text: str  # the prompt as redacted: what the models see and what is stored
+    masked: list[str]  # the kinds of personal detail masked in it
+    rules: moderation.Ruleset
+    allowance: limits.TurnAllowance
+
+
+async def turn_admit(*, battle_id, voter: str, prompt: object, client: limits.Client) -> _Admitted | Event:
+    """Admit the prompt into a turn, or say why not (one event; nothing stored, nothing charged)."""
     try:
         # Redacted before anything else sees it: the endpoints, the database, the export.
         masked = redact(check_prompt(prompt))
@@ -284,8 +306,7 @@ async def turn_run(
         decision = moderation.check(text, "prompt", rules) or await moderation.check_with_endpoint(text)
         if decision is not None:
             await _count(decision=decision, target="prompt")
-            yield _refusal(decision)
-            return
+            return _refusal(decision)
         exempt = battle_id is None and await _on_panel(voter)
         allowance = await sync_to_async(limits.turn_take)(
             voter=voter, client=client, text=text, new_battle=battle_id is None, exempt=exempt
@@ -296,31 +317,16 @@ async def turn_run(
             await sync_to_async(allowance.give_back_all)()  # no battle, no charge
             raise
     except limits.LimitExceeded as error:
-        yield {
-            "type": "error",
-            "code": error.code,
-            "message": str(error.message),
-            "retry_after": error.retry_after,
-        }
-        return
+        return Refused(error.code, str(error.message), error.retry_after)
     except ArenaError as error:
-        yield {"type": "error", "code": error.code, "message": str(error.message)}
-        return
-    if plan.created:
-        yield {
-            "type": "battle",
-            "battle_id": str(plan.battle.pk),
-            "max_turns": settings.ARENA_MAX_TURNS,
-            "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
-        }
-    yield {
-        "type": "turn_started",
-        "turn": plan.index + 1,
-        "prompt": text,
-        "masked": [LABELS[kind] for kind in masked.kinds],
-    }
-    started_at = timezone.now()
-    sides = {"a": _Side("a", plan.endpoint_a), "b": _Side("b", plan.endpoint_b)}
+        return Refused(error.code, str(error.message))
+    return _Admitted(plan, text, [LABELS[kind] for kind in masked.kinds], rules, allowance)
+
+
+async def turn_stream(admitted: _Admitted, sides: dict[str, _Side]) -> AsyncIterator[Event]:
+    """Both models at once, their deltas relayed as they pass every check. Closing this generator (the
+    citizen left) closes both upstream requests."""
+    plan, text = admitted.plan, admitted.text
     queue: asyncio.Queue = asyncio.Queue()
     user = {"role": "user", "content": text}
     system = (
@@ -330,60 +336,89 @@ async def turn_run(
     )
     # What the model says of itself is masked, not the names the citizen typed (issue 12.2).
     aliases = aliases_for_turn(aliases=plan.aliases, own=plan.own_aliases, prompts=(*plan.prompts, text))
-    tasks = [
-        asyncio.create_task(_pump(sides["a"], [*system, *plan.history_a, user], queue, aliases, rules)),
-        asyncio.create_task(_pump(sides["b"], [*system, *plan.history_b, user], queue, aliases, rules)),
-    ]
-    asked = asks_identity(text, plan.aliases)
-    completed = False
+    histories = {"a": plan.history_a, "b": plan.history_b}
+    tasks = {
+        label: asyncio.create_task(
+            _pump(sides[label], [*system, *histories[label], user], queue, aliases, admitted.rules)
+        )
+        for label in "ab"
+    }
     try:
-        async with contextlib.aclosing(_relay(sides, dict(zip("ab", tasks, strict=True)), queue)) as events:
+        async with contextlib.aclosing(_relay(sides, tasks, queue)) as events:
             async for event in events:
                 yield event
-        completed = True
     finally:
-        # Normally both pumps are done; if the citizen left (the consumer cancelled us or closed this
-        # generator), this closes both upstream requests before anything is recorded.
-        await _stop(*tasks)
-        if not (sides["a"].text or sides["b"].text):
-            # Nothing streamed (a refused or dead endpoint on both sides): the characters are given back.
-            await sync_to_async(allowance.give_back_chars)()
-        if not completed:
-            # Release the battle (it would stay in_turn and refuse the vote on the turns already
-            # finished) and keep the prompt and what was streamed, marked cancelled. Shielded: a
-            # second cancellation must not lose the write; the periodic sweep is the last resort.
-            for side in sides.values():
-                if side.error is None and not side.finish_reason:
-                    side.error = CANCELLED_BY_CITIZEN
-            await asyncio.shield(
-                _record_turn(
-                    battle=plan.battle,
-                    index=plan.index,
-                    prompt=text,
-                    side_a=sides["a"].result(),
-                    side_b=sides["b"].result(),
-                    started_at=started_at,
-                    finished_at=timezone.now(),
-                    identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
-                    cancelled=True,
-                )
-            )
-    turn = await _record_turn(
-        battle=plan.battle,
-        index=plan.index,
-        prompt=text,
+        await _stop(*tasks.values())
+
+
+async def turn_record(
+    admitted: _Admitted, sides: dict[str, _Side], *, started_at, identity_leak: bool, cancelled: bool
+):
+    """Store the turn. A cancelled turn keeps what was streamed and only releases the battle."""
+    if not (sides["a"].text or sides["b"].text):
+        # Nothing streamed (a refused or dead endpoint on both sides): the characters are given back.
+        await sync_to_async(admitted.allowance.give_back_chars)()
+    if cancelled:
+        for side in sides.values():
+            if side.error is None and not side.finish_reason:
+                side.error = CANCELLED_BY_CITIZEN
+    return await _record_turn(
+        battle=admitted.plan.battle,
+        index=admitted.plan.index,
+        prompt=admitted.text,
         side_a=sides["a"].result(),
         side_b=sides["b"].result(),
         started_at=started_at,
         finished_at=timezone.now(),
-        identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
+        identity_leak=identity_leak,
+        cancelled=cancelled,
     )
-    yield {
-        "type": "turn_done",
-        "turn": plan.index + 1,
-        "votable": not turn.failed,
-        "turns_left": settings.ARENA_MAX_TURNS - plan.index - 1,
-    }
+
+
+async def turn_run(
+    *, battle_id, voter: str, prompt: object, client: limits.Client | None = None
+) -> AsyncIterator[Event]:
+    admitted = await turn_admit(
+        battle_id=battle_id, voter=voter, prompt=prompt, client=client or limits.Client.unknown()
+    )
+    if isinstance(admitted, Event):
+        yield admitted
+        return
+    plan = admitted.plan
+    if plan.created:
+        yield BattleOpened(str(plan.battle.pk), settings.ARENA_MAX_TURNS, settings.ARENA_MAX_PROMPT_CHARS)
+    yield TurnStarted(plan.index + 1, admitted.text, admitted.masked)
+    started_at = timezone.now()
+    sides = {"a": _Side("a", plan.endpoint_a), "b": _Side("b", plan.endpoint_b)}
+    asked = asks_identity(admitted.text, plan.aliases)
+    completed = False
+    try:
+        async with contextlib.aclosing(turn_stream(admitted, sides)) as events:
+            async for event in events:
+                yield event
+        completed = True
+    finally:
+        if not completed:
+            # The citizen left or something broke: release the battle now (it would stay in_turn and
+            # refuse the vote on the turns already finished). Shielded: a second cancellation must
+            # not lose the write; the periodic sweep is the last resort.
+            await asyncio.shield(
+                turn_record(
+                    admitted,
+                    sides,
+                    started_at=started_at,
+                    identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
+                    cancelled=True,
+                )
+            )
+    turn = await turn_record(
+        admitted,
+        sides,
+        started_at=started_at,
+        identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
+        cancelled=False,
+    )
+    yield TurnDone(plan.index + 1, not turn.failed, settings.ARENA_MAX_TURNS - plan.index - 1)
 
 
 CANCELLED_BY_CITIZEN = inference.InferenceError(
@@ -403,7 +438,7 @@ async def _stop(*tasks: asyncio.Task) -> None:
 
 async def _relay(
     sides: dict[str, _Side], tasks: dict[str, asyncio.Task], queue: asyncio.Queue
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncIterator[Event]:
     """The pumps' queue as browser events, until both sides ended.
 
     When one side fails, the turn cannot be voted on: the other side's request is cancelled at once
@@ -422,10 +457,10 @@ async def _relay(
                 pending.setdefault(label, []).append(payload)
                 continue
             if kind == "masked":
-                yield {"type": "identity_masked", "side": label}
+                yield IdentityMasked(label)
                 continue
             for side_label, pieces in pending.items():
-                yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+                yield Delta(side_label, "".join(pieces))
             pending = {}
             ended.add(label)
             yield _side_end(kind, label, sides[label])
@@ -437,9 +472,9 @@ async def _relay(
             late = [(k, p) for k, lab, p in items if lab == other]
             items.clear()
             if any(k == "masked" for k, _p in late):
-                yield {"type": "identity_masked", "side": other}
+                yield IdentityMasked(other)
             if text := "".join(p for k, p in late if k == "delta"):
-                yield {"type": "delta", "side": other, "text": text}
+                yield Delta(other, text)
             # It may have finished on its own just before it was stopped.
             end = next((k for k, _p in late if k in ("done", "moderated", "error")), None)
             if end is None:
@@ -448,15 +483,15 @@ async def _relay(
             ended.add(other)
             yield _side_end(end, other, sides[other])
         for side_label, pieces in pending.items():
-            yield {"type": "delta", "side": side_label, "text": "".join(pieces)}
+            yield Delta(side_label, "".join(pieces))
 
 
-def _side_end(kind: str, label: str, side: _Side) -> dict[str, Any]:
+def _side_end(kind: str, label: str, side: _Side) -> Event:
     if kind == "done":
-        return {"type": "side_done", "side": label}
+        return SideDone(label)
     if kind == "moderated":
-        return {"type": "side_moderated", "side": label, "message": str(MODERATED_ANSWER)}
+        return SideModerated(label, str(MODERATED_ANSWER))
     message = (
         SIDE_ERROR_MESSAGES.get(side.error.kind, DEFAULT_SIDE_ERROR) if side.error else DEFAULT_SIDE_ERROR
     )
-    return {"type": "side_error", "side": label, "message": str(message)}
+    return SideError(label, str(message))

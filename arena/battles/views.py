@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from arena.battles import selectors, services
+from arena.battles import events, selectors, services
 from arena.battles.forms import VoteForm
 from arena.consent import consent_give, consent_withdraw, session_voter
 from arena.errors import BattleNotVotable
@@ -30,6 +30,7 @@ def battle(request):
             "max_turns": settings.ARENA_MAX_TURNS,
             "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
             "arena_messages": _arena_messages(),
+            "arena_protocol": events.protocol(),
             # A panel member's session shows the fixed criteria and asks for a reason with the vote.
             "panel_member": panel.panel_member_for(session_voter(request.session)),
             "criteria": list(CRITERIA.items()),

@@ -12,7 +12,7 @@ two tests, each an e-value on its own:
   over all models keeps it an e-value whichever model is favoured.
 Ties and both-bad votes carry no evidence either way and are skipped.
 
-The "voter" index is any grouping: the network rules (arena/integrity.py) pass one index per
+The "voter" index is any grouping: the network rules (arena/integrity/review.py) pass one index per
 (network, time window) group of first-time voters and read the favouritism e-value alone, since
 what they look for is a group backing one model, not a group with unusual taste.
 """

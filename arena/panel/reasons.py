@@ -1,7 +1,7 @@
 """Why a citizen voted as they did: the fixed criteria a panel session shows, and a written reason.
 
 Modelled on the MOIS 국민평가단 (fixed criteria, a score plus written reasons). The criteria line up with
-the experts' rubric (portal/evaluation/models.py RUBRIC) plus one the experts do not score, clarity, which
+the experts' rubric (evaluation/models.py RUBRIC) plus one the experts do not score, clarity, which
 the digitally vulnerable members of a panel are best placed to judge. A reason is stored beside its vote
 (VoteReason), redacted like a prompt: a citizen may paste their own phone number into it too.
 """

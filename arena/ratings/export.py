@@ -3,7 +3,7 @@
 Written as JSONL (one record per vote, nested) and CSV (flat), with a README holding the schema, the
 licence and a data-quality section, leaderboard.json holding the boards computed from exactly these
 votes, and one dated ranking CSV per board. Rows that a sensitive-data report had redacted
-(arena/open_data.py) keep their vote but lose their text, in this export and every later one.
+(arena/ratings/open_data.py) keep their vote but lose their text, in this export and every later one.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def _readme(counts: dict[str, int], up_to: int, quality: DataQuality, rankings: 
         "",
         "## What was removed before publication",
         "- Personal details in the prompts and in both answers were replaced by typed placeholders, by an",
-        "  automatic rule-based redactor (arena/redaction.py): prompts and both answers were redacted when",
+        "  automatic rule-based redactor (arena/safety/redaction.py): prompts and both answers were redacted when",
         "  stored and again when this file was written: 주민등록번호 [주민등록번호], 외국인등록번호 [외국인등록번호], 사업자등록번호 [사업자등록번호],",
         "  전화번호 [전화번호], 카드번호 [카드번호], e-mail [이메일], 여권번호 [여권번호], 운전면허번호 [운전면허번호],",
         "  계좌번호 [계좌번호] and road-name, lot-number and apartment addresses [주소]. It reads through full-width",

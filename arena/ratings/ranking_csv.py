@@ -2,7 +2,7 @@
 
 The file name carries the board, the snapshot date and the licence (as compar:IA names its ranking
 file); every row carries the method version, the snapshot time and the licence too, so a row pasted
-elsewhere still says where it came from. Written through portal/spreadsheet.py (BOM for Korean Excel,
+elsewhere still says where it came from. Written through core/spreadsheet.py (BOM for Korean Excel,
 formula cells defused).
 """
 

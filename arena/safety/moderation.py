@@ -66,7 +66,7 @@ _SPELLED_OUT = re.compile(r"(?<![A-Za-z])[A-Za-z](?:[\s.\-_*]{1,2}[A-Za-z](?![A-
 
 
 def judged_forms(text: str) -> list[str]:
-    """The text as the rules read it: normalised (arena/textnorm.py), and, when that differs,
+    """The text as the rules read it: normalised (arena/safety/textnorm.py), and, when that differs,
     with words put back together."""
     judged = textnorm.fold(text)
     compact = _PUNCT_IN_WORD.sub("", judged)

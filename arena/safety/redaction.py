@@ -1,7 +1,7 @@
 """Korean PII redaction: pure Python, run before a prompt leaves the portal, is stored, or is exported,
 and on model answers as they stream.
 
-`redact(text)` judges the normalised text (arena/textnorm.py: full-width digits, every dash and
+`redact(text)` judges the normalised text (arena/safety/textnorm.py: full-width digits, every dash and
 space variant, zero-width and tag characters are no disguise) and returns the original text, less
 its invisible characters, with every finding replaced by a typed Korean placeholder ([주민등록번호],
 [전화번호], ...), plus the findings as (kind, start, end) in the original text, never the value.

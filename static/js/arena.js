@@ -6,6 +6,9 @@
   var root = document.getElementById("arena");
   if (!root) return;
   var text = JSON.parse(document.getElementById("arena-messages").textContent);
+  // Event names and close codes as the server defines them (arena/battles/events.py).
+  var protocol = JSON.parse(document.getElementById("arena-protocol").textContent);
+  var E = protocol.events;
   var maxChars = parseInt(root.dataset.maxChars, 10);
   var status = document.getElementById("arena-status");
   var form = document.getElementById("prompt-form");
@@ -79,7 +82,7 @@
     });
     socket.addEventListener("message", function (event) { handle(JSON.parse(event.data)); });
     socket.addEventListener("close", function (event) {
-      if (event.code === 4403) { location.reload(); return; }  // no consent (any more): show the notice
+      if (event.code === protocol.close.no_consent) { location.reload(); return; }  // show the notice
       socket = null;
       if (!busy) return;
       if (!votableTurns) { closeBattle(text.disconnected); return; }
@@ -115,12 +118,22 @@
     });
   }
 
+  // A side that did not finish (failed, or stopped by a response rule): its pane says why.
+  function sideEnded(event) {
+    panes[event.side].setAttribute("aria-busy", "false");
+    var note = document.createElement("p");
+    note.className = "side-error";
+    note.setAttribute("data-testid", "side-error-" + event.side);
+    note.textContent = event.message;
+    panes[event.side].appendChild(note);
+  }
+
   function handle(event) {
     switch (event.type) {
-      case "battle":
+      case E.BattleOpened:
         battleField.value = event.battle_id;
         break;
-      case "turn_started":
+      case E.TurnStarted:
         startTurn(event.prompt);
         if (event.masked && event.masked.length) {
           var note = document.createElement("p");
@@ -133,22 +146,18 @@
           announce(text.started);
         }
         break;
-      case "delta":
+      case E.Delta:
         answers[event.side].appendChild(document.createTextNode(event.text));
         break;
-      case "side_done":
+      case E.SideDone:
         panes[event.side].setAttribute("aria-busy", "false");
         announce(event.side === "a" ? text.sideDoneA : text.sideDoneB);
         break;
-      case "side_error":
-        panes[event.side].setAttribute("aria-busy", "false");
-        var err = document.createElement("p");
-        err.className = "side-error";
-        err.setAttribute("data-testid", "side-error-" + event.side);
-        err.textContent = event.message;
-        panes[event.side].appendChild(err);
+      case E.SideError:
+      case E.SideModerated:
+        sideEnded(event);
         break;
-      case "turn_done":
+      case E.TurnDone:
         busy = false;
         if (!event.votable) { closeBattle(text.failed); break; }
         votableTurns += 1;
@@ -162,18 +171,18 @@
           announce(text.votable);
         }
         break;
-      case "error":
-      case "blocked":
+      case E.Refused:
+      case E.Blocked:
         busy = false;
         setSending(!closed);
         showError(event.message);
         break;
-      case "crisis":
+      case E.Crisis:
         busy = false;
         setSending(!closed);
         showCrisis(event);
         break;
-      case "identity_masked":
+      case E.IdentityMasked:
         if (!maskedNoteShown) {
           maskedNoteShown = true;
           var masked = document.createElement("p");
@@ -181,13 +190,6 @@
           masked.textContent = text.identityMasked;
           panes[event.side].appendChild(masked);
         }
-        break;
-      case "side_moderated":
-        panes[event.side].setAttribute("aria-busy", "false");
-        var stopped = document.createElement("p");
-        stopped.className = "side-error";
-        stopped.textContent = event.message;
-        panes[event.side].appendChild(stopped);
         break;
     }
   }

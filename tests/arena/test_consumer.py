@@ -4,7 +4,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.sessions.backends.db import SessionStore
 
-from arena.battles.consumers import CLOSE_NO_CONSENT
+from arena.battles.events import CLOSE_NO_CONSENT
 from arena.models import Battle, Turn
 from tests.arena.factories import connect, events_until_turn_done
 

@@ -1,4 +1,4 @@
-"""Identity-leak masking (arena/identity.py) alone and in a real battle stream."""
+"""Identity-leak masking (arena/battles/identity.py) alone and in a real battle stream."""
 
 import pytest
 from channels.db import database_sync_to_async

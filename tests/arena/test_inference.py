@@ -1,4 +1,4 @@
-"""arena/inference.py against a real local HTTP server that misbehaves like real model servers."""
+"""arena/endpoints/inference.py against a real local HTTP server that misbehaves like real model servers."""
 
 import asyncio
 import json

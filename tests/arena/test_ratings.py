@@ -1,4 +1,4 @@
-"""arena/ratings.py: worked examples, invariances, agreement with a reference fit, and coverage."""
+"""arena/ratings/bradley_terry.py: worked examples, invariances, agreement with a reference fit, and coverage."""
 
 import numpy as np
 import pytest

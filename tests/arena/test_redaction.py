@@ -1,4 +1,4 @@
-"""arena/redaction.py on the labelled corpus: every case must come out exactly as labelled."""
+"""arena/safety/redaction.py on the labelled corpus: every case must come out exactly as labelled."""
 
 import pytest
 

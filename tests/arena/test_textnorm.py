@@ -1,4 +1,4 @@
-"""arena/textnorm.py: the judged text, checked against plain NFKC, and the way back to the source."""
+"""arena/safety/textnorm.py: the judged text, checked against plain NFKC, and the way back to the source."""
 
 import random
 import unicodedata

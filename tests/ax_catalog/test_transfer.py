@@ -1,5 +1,5 @@
 """Imports through the portal's own template and file handling (encodings, XLSX, limits, formulas),
-and exports (CSV through portal/spreadsheet.py, JSON)."""
+and exports (CSV through core/spreadsheet.py, JSON)."""
 
 import csv
 import io
