@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from arena.models import (
+    Attestation,
     Battle,
     Campaign,
     ModelEndpoint,
@@ -48,8 +49,17 @@ class TeamAdmin(admin.ModelAdmin):
     inlines = [ModelEndpointInline]
 
 
+class AttestationInline(admin.StackedInline):
+    """What the team declared this version to be (checkpoint, size, licence, release, statement)."""
+
+    model = Attestation
+    extra = 0
+    max_num = 1
+
+
 @admin.register(ModelEndpoint)
 class ModelEndpointAdmin(InternalFlagForAdministrators, admin.ModelAdmin):
+    inlines = [AttestationInline]
     list_display = [
         "name",
         "team",

@@ -132,6 +132,52 @@ class ModelEndpoint(models.Model):
         return os.environ.get(self.api_key_env) or None
 
 
+class Attestation(models.Model):
+    """What a team declares its model version to be, before the version is sampled: the checkpoint,
+    its size, its licence and where it is released, and a signed statement that the model evaluated
+    here is the released one. Shown after the vote (model cards), read by the efficiency block."""
+
+    endpoint = models.OneToOneField(
+        ModelEndpoint, on_delete=models.CASCADE, related_name="attestation", verbose_name=_("모델 버전")
+    )
+    checkpoint = models.CharField(
+        _("체크포인트 또는 가중치 해시"),
+        max_length=200,
+        help_text=_("공개 가중치의 SHA-256, 또는 비공개 모델의 체크포인트 식별자"),
+    )
+    params_total = models.PositiveBigIntegerField(_("전체 파라미터 수"), null=True, blank=True)
+    params_active = models.PositiveBigIntegerField(
+        _("활성 파라미터 수"), null=True, blank=True, help_text=_("전문가 혼합(MoE) 모델은 토큰당 쓰는 수")
+    )
+    licence = models.CharField(_("라이선스"), max_length=100)
+    open_weights = models.BooleanField(_("가중치 공개"), default=False)
+    release_url = models.URLField(_("공개 주소"), blank=True)
+    release_date = models.DateField(_("공개일"), null=True, blank=True)
+    statement = models.TextField(
+        _("동일성 확인 진술"), help_text=_("평가받는 모델이 공개(예정)된 모델과 같다는 진술")
+    )
+    signed_by_name = models.CharField(_("확인자"), max_length=100)
+    signed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("확인 시각"))
+
+    class Meta:
+        verbose_name = _("모델 버전 확인서")
+        verbose_name_plural = _("모델 버전 확인서")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(params_active__isnull=True)
+                | models.Q(params_total__isnull=True)
+                | models.Q(params_active__lte=models.F("params_total")),
+                name="attestation_active_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint}: {self.checkpoint[:16]}"
+
+
 class Battle(models.Model):
     """Two anonymous models answering the same citizen, side by side."""
 

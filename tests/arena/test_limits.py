@@ -92,7 +92,7 @@ def test_limits_hold_across_processes():
     limit = limits.Limit("votes", 3, 86400)
     script = (
         "import django; django.setup()\n"
-        "from arena import limits\n"
+        "from arena.safety import limits\n"
         "limits.take((limits.Limit('votes', 3, 86400), 'shared-voter', 2))\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
