@@ -99,6 +99,10 @@ def test_another_team_cannot_take_a_code(monkeypatch):
         endpoint_register(team="팀 Y", model="b", base_url=PUBLIC, model_id="b", team_code="X")
 
 
+# The endpoint form carries the attestation inline; an add without one sends its empty management form.
+NO_ATTESTATION = {"attestation-TOTAL_FORMS": "0", "attestation-INITIAL_FORMS": "0"}
+
+
 def test_admin_form_refuses_a_private_host_and_a_foreign_key_variable(admin_client):
     client = admin_client  # a superuser: an administrator
     team = Team.objects.create(name="팀 X", code="X")
@@ -111,7 +115,7 @@ def test_admin_form_refuses_a_private_host_and_a_foreign_key_variable(admin_clie
         "aliases": "",
         "weight": "1",
         "is_active": "on",
-    }
+    } | NO_ATTESTATION
     response = client.post("/admin/arena/modelendpoint/add/", form)
     assert response.status_code == 200
     html = response.content.decode()
@@ -139,7 +143,7 @@ def test_only_administrators_may_mark_an_endpoint_internal(client):
         "weight": "1",
         "is_active": "on",
         "is_internal": "on",
-    }
+    } | NO_ATTESTATION
     response = client.post("/admin/arena/modelendpoint/add/", form)
     assert response.status_code == 200 and "공개 인터넷 주소가 아닙니다" in response.content.decode()
     assert not ModelEndpoint.objects.exists()
