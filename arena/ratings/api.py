@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from arena.models import LeaderboardSnapshot
 from arena.ratings.snapshots import snapshot_latest
 from arena.ratings.tables import VIEWS
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 
 
 class LeaderboardApi(APIView):
@@ -40,7 +40,5 @@ class LeaderboardApi(APIView):
             raise DomainError(_("알 수 없는 보기입니다: %(view)s") % {"view": view}, code="unknown_view")
         snapshot = snapshot_latest(view)
         if snapshot is None:
-            error = DomainError(_("아직 집계된 리더보드가 없습니다."), code="no_snapshot")
-            error.http_status = 404
-            raise error
+            raise NotFound(_("아직 집계된 리더보드가 없습니다."), code="no_snapshot")
         return Response(self.OutputSerializer(snapshot).data)
