@@ -51,7 +51,7 @@ CASES = [
         {"가": (80.0, 1, "advance"), "나": (80.0, 1, "advance"), "다": (10.0, 3, "below")},
     ),
     (
-        "a gate failure keeps its scores and rank but cannot advance; the next team moves up",
+        "a gate failure keeps its scores but has no rank and cannot advance; the next team moves up",
         [
             team("가", 1, 1, 1, gate="fail"),
             team("나", 0.5, 0.5, 0.5),
@@ -60,10 +60,10 @@ CASES = [
         ],
         2,
         {
-            "가": (100.0, 1, "gate_failed"),
-            "나": (50.0, 2, "advance"),
-            "다": (40.0, 3, "advance"),
-            "라": (10.0, 4, "below"),
+            "가": (100.0, None, "gate_failed"),
+            "나": (50.0, 1, "advance"),
+            "다": (40.0, 2, "advance"),
+            "라": (10.0, 3, "below"),
         },
     ),
     (
@@ -82,7 +82,7 @@ CASES = [
         "fewer eligible teams than places: all of them advance",
         [team("가", 0.3, 0.3, 0.3), team("나", 0.2, 0.2, 0.2, gate="fail")],
         4,
-        {"가": (30.0, 1, "advance"), "나": (20.0, 2, "gate_failed")},
+        {"가": (30.0, 1, "advance"), "나": (20.0, None, "gate_failed")},
     ),
 ]
 
