@@ -153,7 +153,8 @@ def runs_combine(scores: list[float], stderrs: list[float | None]) -> Runs:
     return Runs(
         score=float(x.mean()),
         se=math.sqrt(float((reported**2).mean()) + between),
-        spread=float(x.max() - x.min()),
+        # Rounded so that a spread equal to the tolerance (70.0 and 71.2 at 1.2) is not flagged by float noise.
+        spread=round(float(x.max() - x.min()), 9),
         count=len(x),
     )
 

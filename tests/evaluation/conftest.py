@@ -29,3 +29,15 @@ def people(db):
         "expert2": make_user("expert2", roles.EXPERT),
         "citizen": make_user("citizen", roles.CITIZEN),
     }
+
+
+@pytest.fixture
+def final_contest(db):
+    """A round from the final template (reinforced originality rule, efficiency block) with three
+    teams whose gates passed, and no evidence yet."""
+    round_obj = round_create(template="final", slug="f1", name="최종 평가", advance_count=2)
+    entries = [
+        RoundTeam.objects.create(round=round_obj, team=e.team, endpoint=e, gate="pass")
+        for e in endpoints(3, prefix="최종")
+    ]
+    return round_obj, entries
