@@ -321,6 +321,11 @@ class OriginalityRecord(models.Model):
         NOT_WEIGHTS = "not_weights", _("가중치 없음 (규칙·어휘 등)")
 
     entry = models.ForeignKey(RoundTeam, on_delete=models.CASCADE, related_name="originality_records")
+    # The model version the record is about: the entry's when it was entered. A record about an earlier
+    # version stays visible but no longer counts towards the gate.
+    endpoint = models.ForeignKey(
+        ModelEndpoint, on_delete=models.PROTECT, related_name="+", verbose_name=_("모델 버전")
+    )
     kind = models.CharField(_("종류"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("내용"), max_length=200)
     url = models.URLField(_("근거 주소"))
@@ -368,6 +373,11 @@ class OriginalityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry}: {self.get_kind_display()} {self.title}"
+
+    @property
+    def is_current(self) -> bool:
+        """About the model version the entry is evaluated on now."""
+        return self.endpoint_id == self.entry.endpoint_id
 
     @property
     def holds_gate(self) -> bool:

@@ -81,7 +81,15 @@ def unresolved_holds(entry: RoundTeam) -> list[OriginalityRecord]:
             gatedecision__entry=entry, gatedecision__decided_by__isnull=False
         ).values_list("originalityrecord_id", flat=True)
     )
-    return [r for r in entry.originality_records.all() if r.holds_gate and r.pk not in cited]
+    return [r for r in current_records(entry) if r.holds_gate and r.pk not in cited]
+
+
+def current_records(
+    entry: RoundTeam, records: list[OriginalityRecord] | None = None
+) -> list[OriginalityRecord]:
+    """The records about the model version the entry is evaluated on now."""
+    records = list(entry.originality_records.all()) if records is None else records
+    return [r for r in records if r.endpoint_id == entry.endpoint_id]
 
 
 def requirements(
@@ -89,7 +97,7 @@ def requirements(
 ) -> list[Requirement]:
     """What the reinforced rule needs before "pass", each with the records that bear on it. `citing`:
     records the decision being made cites (a hold it cites is resolved by it)."""
-    records = list(entry.originality_records.all()) if records is None else records
+    records = current_records(entry, records)
     by_kind = {kind: [r for r in records if r.kind == kind] for kind in Kind.values}
     holds = {r.pk for r in unresolved_holds(entry)} - citing
     training = [r for r in by_kind[Kind.TRAINING] if r.checked_at and r.checkpoints and r.loss_logs]
@@ -165,6 +173,7 @@ def record_add(
         raise ValidationError(_("공개 검증을 한 날짜를 적어 주세요."))
     record = OriginalityRecord(
         entry=entry,
+        endpoint_id=entry.endpoint_id,
         kind=kind,
         title=title[:200],
         url=url,

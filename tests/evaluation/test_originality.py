@@ -204,3 +204,24 @@ def test_the_originality_page_for_three_personas_and_its_forms(client, final_con
     assert RoundTeam.objects.get(pk=a.pk).gate == "fail"
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_records_belong_to_the_model_version_they_were_entered_for(client, final_contest, people):
+    from arena.models import ModelEndpoint
+
+    _, (a, _, _) = final_contest
+    records = full_evidence(a, people["reviewer"], treatment=Treatment.FROZEN)
+    assert all(r.endpoint_id == a.endpoint_id for r in records) and originality.unresolved_holds(a) == [
+        records[-1]
+    ]
+    newer = ModelEndpoint.objects.create(
+        team=a.team, name="최종-0-v2", base_url="http://127.0.0.1:9/v1", model_id="m0-v2"
+    )
+    a.endpoint = newer
+    a.save()
+    a = type(a).objects.get(pk=a.pk)
+    # evidence about the earlier version neither holds nor passes the new one
+    assert originality.unresolved_holds(a) == []
+    assert [r.met for r in originality.requirements(a)] == [False, True, False, False]
+    client.force_login(people["reviewer"])
+    assert "이전 모델 버전의 근거" in client.get("/staff/rounds/f1/originality/").content.decode()
