@@ -7,6 +7,8 @@ EXPERT = "expert"
 AGENCY_EDITOR = "agency_editor"
 MINISTRY_REVIEWER = "ministry_reviewer"
 ADMINISTRATOR = "administrator"
+# Speaks for one team (evaluation.TeamRepresentative says which): its own evidence, its appeals.
+TEAM_REPRESENTATIVE = "team_representative"
 
 LABELS = {
     CITIZEN: _("국민 평가자"),
@@ -14,6 +16,7 @@ LABELS = {
     AGENCY_EDITOR: _("기관 편집자"),
     MINISTRY_REVIEWER: _("부처 검토자"),
     ADMINISTRATOR: _("관리자"),
+    TEAM_REPRESENTATIVE: _("팀 대표"),
 }
 ALL = tuple(LABELS)
 STAFF_ROLES = (EXPERT, MINISTRY_REVIEWER, ADMINISTRATOR)

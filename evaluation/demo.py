@@ -1,6 +1,8 @@
-"""A stage-1 round built from demo evidence, for `make run`. Everything here is fictional and says so:
-demo teams, demo benchmark figures, demo arena votes and demo expert reviews. No real team's number
-appears anywhere in the demo."""
+"""Demo rounds built from demo evidence, for `make run`: a stage-1 round, and a final round from the
+final template with originality records, benchmark reruns, an efficiency block, one open appeal and
+a published results page. Everything here is fictional and says so: demo teams, demo benchmark
+figures, demo sizes, demo arena votes and demo expert reviews. No real team's number appears anywhere
+in the demo."""
 
 from __future__ import annotations
 
@@ -15,11 +17,19 @@ from django.utils import timezone
 
 from arena.endpoints.demo_models import BY_ID, compose_answer
 from arena.integrity.ledger import ledger_append
-from arena.models import Battle, ModelEndpoint, Turn, Vote
+from arena.models import Attestation, Battle, ModelEndpoint, Turn, Vote
 from arena.ratings.snapshots import snapshot_recompute
 from core import roles
-from evaluation.models import BenchmarkResult, ExpertScore, ReviewAssignment, Round, RoundTeam
-from evaluation.services import round_stage1_create
+from evaluation import appeals, originality, services
+from evaluation.models import (
+    Appeal,
+    BenchmarkResult,
+    ExpertScore,
+    OriginalityRecord,
+    ReviewAssignment,
+    Round,
+    RoundTeam,
+)
 
 SLUG = "stage-1-demo"
 SOURCE = "https://example.org/k-ai-demo/benchmarks"  # a reserved example domain: nothing real there
@@ -55,7 +65,8 @@ def demo_round_load(*, votes: int = 400, reviewed_battles: int = 12, seed: int =
     if len(endpoints) < 3:
         return None
     rng = np.random.default_rng(seed)
-    round_obj = round_stage1_create(
+    round_obj = services.round_create(
+        template="stage1",
         slug=SLUG,
         name="1차 단계평가 (데모)",
         advance_count=3,
@@ -128,12 +139,17 @@ def _demo_votes(endpoints: list[ModelEndpoint], n: int, rng) -> list[Battle]:
             language="ko",
         )
         messages = [{"role": "user", "content": prompt}]
+        speed_a, speed_b = (
+            BY_ID[m.model_id].tokens_per_second * rng.uniform(0.85, 1.15) for m in (model_a, model_b)
+        )
         Turn.objects.create(
             battle=battle,
             index=0,
             prompt=prompt,
             response_a=compose_answer(BY_ID[model_a.model_id], messages),
             response_b=compose_answer(BY_ID[model_b.model_id], messages),
+            tokens_per_s_a=round(float(speed_a), 1),
+            tokens_per_s_b=round(float(speed_b), 1),
             finish_reason_a="stop",
             finish_reason_b="stop",
             started_at=now - dt.timedelta(minutes=n - i, seconds=30),
@@ -178,3 +194,235 @@ def _demo_reviews(battles: list[Battle], rng) -> None:
                 ExpertScore.objects.create(
                     assignment=assignment, side=side, endpoint_id=endpoint_id, **values
                 )
+
+
+# --- the final round ------------------------------------------------------------------------------
+
+FINAL_SLUG = "final-demo"
+# Demo sizes (total, active) in parameters: fictional, chosen to make the efficiency block differ.
+SIZES = {
+    "demo-garam": (8_000_000_000, 8_000_000_000),
+    "demo-narae": (32_000_000_000, 32_000_000_000),
+    "demo-daon": (14_000_000_000, 14_000_000_000),
+    "demo-raon": (72_000_000_000, 12_000_000_000),
+    "demo-maru": (120_000_000_000, 20_000_000_000),
+}
+FINAL_BENCHMARKS = {
+    "global": [("글로벌-추론", 82.0), ("글로벌-수학", 78.0), ("글로벌-코딩", 74.0)],
+    "nia": [("NIA-지식", None), ("NIA-안전성", None)],
+    "individual": [("개별-문서이해", 80.0)],
+}
+EXAMPLE = "https://example.org/k-ai-demo"
+FINAL_TEAMS = 4
+REPRESENTATIVE = "demo-team"
+
+
+def _attest(endpoint: ModelEndpoint) -> None:
+    total, active = SIZES[endpoint.model_id]
+    Attestation.objects.get_or_create(
+        endpoint=endpoint,
+        defaults={
+            "checkpoint": f"sha256:demo-{endpoint.model_id}",
+            "params_total": total,
+            "params_active": active,
+            "licence": "Apache-2.0 (데모)",
+            "open_weights": True,
+            "release_url": f"{EXAMPLE}/{endpoint.model_id}",
+            "release_date": dt.date(2026, 11, 1),
+            "statement": "데모: 가상의 확인서입니다. 실제 모델이 아닙니다.",
+            "signed_by_name": "데모 팀 책임자",
+            "signed_at": timezone.now(),
+        },
+    )
+
+
+def _final_benchmarks(entry: RoundTeam, subs: dict, rng, *, spread_team: bool, bare_team: bool) -> None:
+    skill = STRENGTH[entry.endpoint.model_id]
+    for category, items in FINAL_BENCHMARKS.items():
+        for name, target in items:
+            base = float(np.clip(64 + 18 * skill + rng.normal(0, 3), 0, 100))
+            # The global benchmarks are run three times with the same settings; one team's reasoning
+            # benchmark moves by more than the tolerance between runs.
+            runs = 3 if category == "global" else 1
+            for run in range(1, runs + 1):
+                jitter = (1.2 if spread_team and name == "글로벌-추론" else 0.15) * (run - 2)
+                bare = bare_team and category == "individual"  # imported without reproducibility data
+                BenchmarkResult.objects.create(
+                    entry=entry,
+                    sub_item=subs[category],
+                    model_name=entry.endpoint.name,
+                    benchmark=name,
+                    version="demo-2",
+                    run_number=run,
+                    score=round(base + jitter, 2),
+                    target_score=target,
+                    stderr=0.8,
+                    licence="데모 (가상)",
+                    harness="" if bare else "lm-evaluation-harness",
+                    harness_version="" if bare else "0.4.9",
+                    prompt_template="" if bare else "k-ai-demo-ko-v2",
+                    few_shot=None if bare else 5,
+                    decoding="" if bare else "max_tokens=2048; temperature=0; top_p=1",
+                    seed=None if bare else 1000 + run,
+                    run_url="" if bare else f"{EXAMPLE}/{entry.endpoint.model_id}/runs/{name}/{run}",
+                    evaluated_on=dt.date(2026, 11, 20),
+                    source_url=SOURCE,
+                )
+
+
+def _final_originality(entry: RoundTeam, reviewer, *, frozen_encoder: bool) -> None:
+    model = entry.endpoint.model_id
+    team_person = f"{entry.team.name} 기술 책임자 (데모)"
+    records = [
+        originality.record_add(
+            entry=entry,
+            kind=OriginalityRecord.Kind.TRAINING,
+            title="사전학습 전 과정: 가중치 무작위 초기화 후 학습 (데모)",
+            url=f"{EXAMPLE}/{model}/tech-report",
+            checkpoints=[f"{EXAMPLE}/{model}/ckpt/{step}" for step in ("10k", "100k", "final")],
+            loss_logs=[f"{EXAMPLE}/{model}/loss-log"],
+            declared_by=team_person,
+            actor=reviewer,
+        ),
+        originality.record_add(
+            entry=entry,
+            kind=OriginalityRecord.Kind.LICENCE,
+            title="추론 코드의 외부 라이선스와 출처 고지 (데모)",
+            url=f"{EXAMPLE}/{model}/NOTICE",
+            licence="Apache-2.0",
+            source="NOTICE 파일",
+            declared_by=team_person,
+            actor=reviewer,
+        ),
+        originality.record_add(
+            entry=entry,
+            kind=OriginalityRecord.Kind.VERIFICATION,
+            title="체크포인트와 학습 기록 공개 검증회 (데모)",
+            url=f"{EXAMPLE}/{model}/verification",
+            held_on=dt.date(2026, 11, 25),
+            declared_by=team_person,
+            actor=reviewer,
+        ),
+    ]
+    if frozen_encoder:
+        records.append(
+            originality.record_add(
+                entry=entry,
+                kind=OriginalityRecord.Kind.COMPONENT,
+                title="외부 비전 인코더 (데모)",
+                url=f"{EXAMPLE}/{model}/model-card#vision",
+                component_type=OriginalityRecord.ComponentType.ENCODER,
+                treatment=OriginalityRecord.Treatment.FROZEN,
+                source="가상의 해외 공개 모델의 비전 인코더",
+                licence="Apache-2.0",
+                declared_by=team_person,
+                actor=reviewer,
+            )
+        )
+    else:
+        records.append(
+            originality.record_add(
+                entry=entry,
+                kind=OriginalityRecord.Kind.COMPONENT,
+                title="토크나이저 (어휘 일부 참고, 데모)",
+                url=f"{EXAMPLE}/{model}/tokenizer",
+                component_type=OriginalityRecord.ComponentType.TOKENIZER,
+                treatment=OriginalityRecord.Treatment.NOT_WEIGHTS,
+                source="공개 한국어 말뭉치로 직접 학습한 BPE, 어휘 목록 일부 참고",
+                licence="CC-BY-4.0",
+                declared_by=team_person,
+                actor=reviewer,
+            )
+        )
+    for record in records:
+        originality.record_check(record=record, actor=reviewer, note="데모: 링크의 내용과 대조함")
+    if frozen_encoder:
+        originality.gate_decide(
+            entry=entry,
+            gate=RoundTeam.Gate.FAIL,
+            reason=(
+                "데모: 비전 인코더를 외부 가중치 그대로(동결) 썼다고 밝혔습니다. 강화 기준의 '외부 인코더 "
+                "가중치를 재초기화 없이 쓰지 않는다'에 맞지 않아 미충족으로 판정합니다."
+            ),
+            cited=[records[-1].pk],
+            actor=reviewer,
+        )
+    else:
+        originality.gate_decide(
+            entry=entry,
+            gate=RoundTeam.Gate.PASS,
+            reason="데모: 가중치 초기화 후 학습, 외부 구성요소, 라이선스 고지, 공개 검증을 모두 확인했습니다.",
+            cited=[r.pk for r in records],
+            actor=reviewer,
+        )
+
+
+@transaction.atomic
+def demo_final_round_load(*, reviewer, representative=None, seed: int = 11) -> Round | None:
+    """The final round from the final template, once (None when it exists or the stage-1 demo round
+    is missing): the teams that advanced in the stage-1 demo plus one added team, four in all;
+    attested sizes; benchmark results with reruns (one spread beyond the tolerance, one result
+    without reproducibility data); originality records checked by `reviewer`, one team failing on a
+    frozen external encoder; published with reasons; and, when `representative` is given, that user
+    made the failing team's representative with one open appeal against the gate decision."""
+    stage1 = Round.objects.filter(slug=SLUG).first()
+    if stage1 is None or Round.objects.filter(slug=FINAL_SLUG).exists():
+        return None
+    rng = np.random.default_rng(seed)
+    round_obj = services.round_create(
+        template="final",
+        slug=FINAL_SLUG,
+        name="최종 단계평가 (데모)",
+        note=(
+            "데모: 최종 평가 틀로 만든 예시입니다. 가상의 팀, 가상의 수치, 가상의 크기와 데모 아레나 투표로 "
+            "계산했습니다. 배점은 발표되지 않아 제안값입니다."
+        ),
+        actor=reviewer,
+        teams_from=stage1,
+    )
+    entered = set(round_obj.entries.values_list("endpoint__model_id", flat=True))
+    for endpoint in ModelEndpoint.objects.filter(team__is_demo=True, model_id__in=STRENGTH).exclude(
+        model_id__in=[*entered, *GATES]
+    ):
+        if len(entered) >= FINAL_TEAMS:
+            break
+        RoundTeam.objects.create(round=round_obj, team=endpoint.team, endpoint=endpoint)
+        entered.add(endpoint.model_id)
+    entries = list(round_obj.entries.select_related("team", "endpoint"))
+    # The weakest entered team declares the frozen encoder; the strongest shows a wide rerun spread.
+    by_skill = sorted(entries, key=lambda e: STRENGTH[e.endpoint.model_id])
+    frozen, spread = by_skill[0], by_skill[-1]
+    subs = {s.key: s for s in round_obj.blocks.get(key="benchmark").sub_items.all()}
+    for entry in entries:
+        _attest(entry.endpoint)
+        entry.hub_repo = f"k-ai-demo/{entry.endpoint.model_id}"
+        entry.save(update_fields=["hub_repo"])
+        _final_benchmarks(entry, subs, rng, spread_team=entry == spread, bare_team=entry == by_skill[1])
+        _final_originality(entry, reviewer, frozen_encoder=entry == frozen)
+    blocks = list(round_obj.blocks.values_list("key", flat=True))
+    services.publication_set(
+        round_obj=round_obj,
+        choices={e.pk: [*blocks, "total", "rank", "gate"] if e != frozen else ["gate"] for e in entries},
+        publish_round=True,
+        actor=reviewer,
+        reason="데모: 최종 결과 공개",
+        withheld_reason=(
+            "데모: 독자성 기준을 통과하지 못한 팀의 항목 점수와 총점은 팀이 받을 수 있는 피해를 고려해 "
+            "공개하지 않습니다 (1차 평가 때 과기정통부가 쓴 방식). 독자성 판정과 그 이유는 공개합니다."
+        ),
+    )
+    if representative is not None:
+        appeals.representative_assign(
+            user=representative, team=frozen.team, actor=reviewer, reason="데모: 팀 대표 지정"
+        )
+        appeals.appeal_file(
+            entry=frozen,
+            target=Appeal.Target.GATE,
+            reason=(
+                "데모: 비전 인코더는 교체 가능한 주변 모듈이고 언어 모델 본체는 직접 초기화해 학습했습니다. "
+                "인코더를 재초기화해 다시 학습한 결과를 첨부하니 다시 판단해 주십시오."
+            ),
+            links=f"{EXAMPLE}/{frozen.endpoint.model_id}/encoder-retrained",
+            actor=representative,
+        )
+    return round_obj

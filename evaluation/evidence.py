@@ -1,6 +1,13 @@
 """Benchmark results in from CSV or JSON: every row is checked first, and nothing is stored unless
 every row is right. Errors name the row (1 = the first data row) and the column, in the reader's
-language."""
+language.
+
+A result says how it was produced (harness and version, prompt template, few-shot count, decoding
+settings, seed, the run's log or artefact): the same benchmark scores up to 10 points apart between
+institutions from templates and settings alone (HRET, arXiv 2503.22968). A result without them is
+accepted and marked "재현 정보 없음". A row for a (team, benchmark, version) already present is a
+rerun when both carry every reproducibility field and the settings match; it is refused when the
+settings differ or when its seed or run log repeats an earlier run (a duplicate)."""
 
 from __future__ import annotations
 
@@ -10,7 +17,8 @@ import datetime as dt
 import io
 import json
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +26,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from packaging.version import InvalidVersion, Version
 
 from core.audit import audit_record
 from evaluation.models import BenchmarkResult, Block, Round, SubItem
@@ -34,22 +43,21 @@ COLUMNS = [
     "licence",
     "harness",
     "harness_version",
+    "prompt_template",
+    "few_shot",
+    "decoding",
+    "seed",
+    "run_url",
     "date",
     "source_url",
 ]
-REQUIRED = {
-    "team",
-    "model",
-    "category",
-    "benchmark",
-    "version",
-    "score",
-    "licence",
-    "harness",
-    "harness_version",
-    "date",
-    "source_url",
-}
+REQUIRED = {"team", "model", "category", "benchmark", "version", "score", "licence", "date", "source_url"}
+# What must match for a row to be a rerun of an earlier one (seed and run log differ per run).
+SETTINGS = ("harness", "harness_version", "prompt_template", "few_shot", "decoding")
+REPRODUCIBILITY = (*SETTINGS, "seed", "run_url")
+SEED_MAX = 2**63 - 1
+_COMMIT = re.compile(r"[0-9a-f]{7,40}")
+_DECODING_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -166,24 +174,121 @@ def _number(raw: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def benchmarks_import(
-    *, round_obj: Round, rows: list[dict[str, str]], actor=None
-) -> tuple[int, list[RowError]]:
+def _is_number_word(raw: str) -> bool:
+    """NaN and infinities parse as floats; they are numbers to Python, never a score."""
+    try:
+        float(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def _count(raw: str, limit: int) -> int | None:
+    raw = raw.strip()
+    if not re.fullmatch(r"\+?[0-9]+", raw):
+        return None
+    value = int(raw)
+    return value if value <= limit else None
+
+
+def harness_version_valid(raw: str) -> bool:
+    """A release version (PEP 440, which also reads "v0.4.9" and "1.0.0-rc.1") or a commit hash."""
+    if _COMMIT.fullmatch(raw.lower()):
+        return True
+    try:
+        Version(raw)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def decoding_normalise(raw: str) -> str:
+    """`temperature=0; top_p=0.95, max_tokens=2048` -> `max_tokens=2048; temperature=0; top_p=0.95`:
+    names sorted, numbers in one spelling, so two runs' settings compare as text. ValueError with the
+    reader's message when a pair is not name=value or a number is not finite."""
+    pairs = {}
+    for part in re.split(r"[;,]", raw):
+        if not part.strip():
+            continue
+        name, sep, value = (x.strip() for x in part.partition("="))
+        name = name.lower()
+        if not sep or not _DECODING_KEY.fullmatch(name) or not value:
+            raise ValueError(
+                _("디코딩 설정은 이름=값 목록이어야 합니다 (예: temperature=0; top_p=1; max_tokens=2048).")
+            )
+        if _is_number_word(value):
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(_("디코딩 설정 %(name)s의 값이 유한한 수가 아닙니다.") % {"name": name})
+            value = f"{number:g}"
+        if name in pairs:
+            raise ValueError(_("디코딩 설정 %(name)s이(가) 두 번 나옵니다.") % {"name": name})
+        pairs[name] = value
+    if not pairs:
+        raise ValueError(
+            _("디코딩 설정은 이름=값 목록이어야 합니다 (예: temperature=0; top_p=1; max_tokens=2048).")
+        )
+    return "; ".join(f"{k}={v}" for k, v in sorted(pairs.items()))
+
+
+@dataclass
+class _Runs:
+    """What is known of a (team, benchmark, version) while a file is checked: stored runs and the
+    file's rows before this one."""
+
+    where: str  # "이미 등록된 1회차 실행" or "3행": how an error points at the first run
+    sub_item: str
+    target: float | None
+    settings: dict[str, object] | None  # None when the first run lacks reproducibility data
+    runs: int = 0
+    seeds: dict[int, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    reruns: int
+    without_reproducibility: int
+    errors: list[RowError]
+
+
+def _stored_runs(round_obj: Round) -> dict[tuple, _Runs]:
+    groups: dict[tuple, _Runs] = {}
+    stored = BenchmarkResult.objects.filter(entry__round=round_obj).select_related("entry__team", "sub_item")
+    for result in stored.order_by("run_number"):
+        key = (result.entry.team.name, result.benchmark, result.version)
+        where = _("이미 등록된 %(n)s회차 실행") % {"n": result.run_number}
+        complete = not result.missing_reproducibility
+        group = groups.setdefault(
+            key,
+            _Runs(
+                where=where,
+                sub_item=result.sub_item.key,
+                target=result.target_score,
+                settings={f: getattr(result, f) for f in SETTINGS} if complete else None,
+            ),
+        )
+        group.runs = max(group.runs, result.run_number)
+        if result.seed is not None:
+            group.seeds[result.seed] = where
+        if result.run_url:
+            group.urls[result.run_url] = where
+    return groups
+
+
+def benchmarks_import(*, round_obj: Round, rows: list[dict[str, str]], actor=None) -> ImportResult:
     entries = {e.team.name: e for e in round_obj.entries.select_related("team", "endpoint")}
     subs = {
         s.key: s for s in SubItem.objects.filter(block__round=round_obj, block__kind=Block.Kind.BENCHMARK)
     }
-    existing = set(
-        BenchmarkResult.objects.filter(entry__round=round_obj).values_list(
-            "entry__team__name", "benchmark", "version"
-        )
-    )
+    groups = _stored_runs(round_obj)
     url_ok = URLValidator(schemes=["http", "https"])
     errors: list[RowError] = []
     built: list[BenchmarkResult] = []
-    seen: dict[tuple, int] = {}
+    reruns = 0
     if not rows:
-        return 0, [RowError(0, "-", _("결과가 한 줄도 없습니다."))]
+        return ImportResult(0, 0, 0, [RowError(0, "-", _("결과가 한 줄도 없습니다."))])
     for number, row in enumerate(rows, start=1):
         row_errors: list[RowError] = []
 
@@ -208,56 +313,145 @@ def benchmarks_import(
         sub = subs.get(values["category"])
         if values["category"] and sub is None:
             bad("category", _("세부 항목은 %(keys)s 중 하나여야 합니다.") % {"keys": ", ".join(sorted(subs))})
-        score = _number(values["score"]) if values["score"] else None
+        numbers = {}
+        for column in ("score", "target_score", "stderr"):
+            numbers[column] = _number(values[column]) if values[column] else None
+            if values[column] and numbers[column] is None and _is_number_word(values[column]):
+                bad(column, _("유한한 수여야 합니다 (NaN이나 무한대는 받지 않습니다)."))
+                values[column] = ""  # reported once
+        score, target, stderr = numbers["score"], numbers["target_score"], numbers["stderr"]
         if values["score"] and (score is None or not 0 <= score <= 100):
             bad("score", _("0에서 100 사이의 수여야 합니다."))
-        target = _number(values["target_score"]) if values["target_score"] else None
         if values["target_score"] and (target is None or target <= 0 or target > 100):
             bad("target_score", _("0보다 크고 100 이하인 수여야 합니다."))
-        stderr = _number(values["stderr"]) if values["stderr"] else None
         if values["stderr"] and (stderr is None or stderr < 0):
             bad("stderr", _("0 이상의 수여야 합니다."))
+        if values["harness_version"] and not harness_version_valid(values["harness_version"]):
+            bad(
+                "harness_version",
+                _("버전 형식이 아닙니다: %(v)s (예: 0.4.9, v1.2.0, 또는 커밋 해시)")
+                % {"v": values["harness_version"]},
+            )
+        if values["harness_version"] and not values["harness"]:
+            bad("harness", _("평가 도구 버전이 있으면 평가 도구 이름도 적어 주세요."))
+        few_shot = _count(values["few_shot"], 1000) if values["few_shot"] else None
+        if values["few_shot"] and few_shot is None:
+            bad("few_shot", _("0에서 1000 사이의 정수여야 합니다."))
+        seed = _count(values["seed"], SEED_MAX) if values["seed"] else None
+        if values["seed"] and seed is None:
+            bad("seed", _("시드는 0 이상의 정수여야 합니다."))
+        decoding = ""
+        if values["decoding"]:
+            try:
+                decoding = decoding_normalise(values["decoding"])
+            except ValueError as error:
+                bad("decoding", str(error))
         date = None
         if values["date"]:
             try:
                 date = dt.date.fromisoformat(values["date"])
             except ValueError:
                 bad("date", _("날짜는 YYYY-MM-DD 형식이어야 합니다."))
-        if values["source_url"]:
-            try:
-                url_ok(values["source_url"])
-            except ValidationError:
-                bad("source_url", _("http 또는 https 주소여야 합니다."))
-        identity = (values["team"], values["benchmark"], values["version"])
-        if identity in existing:
-            bad("benchmark", _("이미 등록된 결과입니다 (같은 팀, 벤치마크, 버전)."))
-        elif identity in seen:
-            bad(
-                "benchmark",
-                _("%(other)s행과 같은 결과입니다 (같은 팀, 벤치마크, 버전).") % {"other": seen[identity]},
-            )
-        seen.setdefault(identity, number)
-        errors.extend(row_errors)
-        if not row_errors:
-            built.append(
-                BenchmarkResult(
-                    entry=entry,
-                    sub_item=sub,
-                    model_name=values["model"],
-                    benchmark=values["benchmark"],
-                    version=values["version"],
-                    score=score,
-                    target_score=target,
-                    stderr=stderr,
-                    licence=values["licence"],
-                    harness=values["harness"],
-                    harness_version=values["harness_version"],
-                    evaluated_on=date,
-                    source_url=values["source_url"],
+        for column in ("source_url", "run_url"):
+            if values[column]:
+                try:
+                    url_ok(values[column])
+                except ValidationError:
+                    bad(column, _("http 또는 https 주소여야 합니다."))
+        settings_of_row = {
+            "harness": values["harness"],
+            "harness_version": values["harness_version"],
+            "prompt_template": values["prompt_template"],
+            "few_shot": few_shot,
+            "decoding": decoding,
+        }
+        complete = all(v not in ("", None) for v in settings_of_row.values()) and seed is not None
+        complete = complete and bool(values["run_url"])
+        key = (values["team"], values["benchmark"], values["version"])
+        group = groups.get(key)
+        run_number = 1
+        if group is not None and not row_errors:
+            run_number = group.runs + 1
+            if not complete or group.settings is None:
+                bad(
+                    "benchmark",
+                    _(
+                        "%(where)s과 같은 결과입니다 (같은 팀, 벤치마크, 버전). 재실행으로 받으려면 두 실행 모두 "
+                        "재현 정보(평가 도구와 버전, 프롬프트 템플릿, 퓨샷 수, 디코딩 설정, 시드, 실행 기록)를 "
+                        "갖춰야 합니다."
+                    )
+                    % {"where": group.where},
                 )
+            elif sub.key != group.sub_item:
+                bad(
+                    "category",
+                    _("%(where)s과 세부 항목이 다릅니다 (기존: %(old)s).")
+                    % {"where": group.where, "old": group.sub_item},
+                )
+            elif target != group.target:
+                bad(
+                    "target_score",
+                    _("%(where)s과 목표 점수가 다릅니다 (기존: %(old)s).")
+                    % {"where": group.where, "old": "-" if group.target is None else f"{group.target:g}"},
+                )
+            elif differing := [f for f in SETTINGS if settings_of_row[f] != group.settings[f]]:
+                bad(
+                    differing[0],
+                    _(
+                        "%(where)s과 설정이 다릅니다 (기존: %(old)s). 재실행은 같은 설정이어야 합니다. 설정이 "
+                        "다르면 다른 결과이니 version을 달리 적어 주세요."
+                    )
+                    % {"where": group.where, "old": group.settings[differing[0]]},
+                )
+            elif seed in group.seeds:
+                bad(
+                    "seed",
+                    _("같은 설정과 시드의 실행이 이미 있습니다 (%(where)s): 중복 재실행입니다.")
+                    % {"where": group.seeds[seed]},
+                )
+            elif values["run_url"] in group.urls:
+                bad(
+                    "run_url",
+                    _("같은 실행 기록이 이미 있습니다 (%(where)s): 중복 재실행입니다.")
+                    % {"where": group.urls[values["run_url"]]},
+                )
+        errors.extend(row_errors)
+        if row_errors:
+            continue
+        where = _("%(n)s행") % {"n": number}
+        if group is None:
+            group = groups[key] = _Runs(
+                where=where, sub_item=sub.key, target=target, settings=settings_of_row if complete else None
             )
+        else:
+            reruns += 1
+        group.runs = run_number
+        if seed is not None:
+            group.seeds[seed] = where
+        if values["run_url"]:
+            group.urls[values["run_url"]] = where
+        built.append(
+            BenchmarkResult(
+                entry=entry,
+                sub_item=sub,
+                model_name=values["model"],
+                benchmark=values["benchmark"],
+                version=values["version"],
+                run_number=run_number,
+                score=score,
+                target_score=target,
+                stderr=stderr,
+                licence=values["licence"],
+                evaluated_on=date,
+                source_url=values["source_url"],
+                seed=seed,
+                run_url=values["run_url"],
+                **settings_of_row,
+            )
+        )
     if errors:
-        return 0, errors
+        return ImportResult(0, 0, 0, errors)
+    incomplete = sum(1 for b in built if b.missing_reproducibility)
     with transaction.atomic():
         BenchmarkResult.objects.bulk_create(built)
         audit_record(
@@ -266,5 +460,7 @@ def benchmarks_import(
             target=f"round:{round_obj.slug}",
             reason=_("벤치마크 결과 %(n)s건 등록") % {"n": len(built)},
             rows=len(built),
+            reruns=reruns,
+            without_reproducibility=incomplete,
         )
-    return len(built), []
+    return ImportResult(len(built), reruns, incomplete, [])

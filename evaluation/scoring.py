@@ -12,6 +12,17 @@ How evidence becomes an achievement (documented on the scorecard page):
   reviews, its standard error the reviews' spread / sqrt(n).
 - user: the arena rating R against the round's mean rating R0 as an expected win share,
   1 / (1 + 10^((R0 - R) / 400)); its standard error follows from the rating's 95% interval.
+- reruns: a benchmark run several times with the same settings counts once, at the mean of its runs;
+  its standard error combines the reported one (the items are the same in every run, so it does not
+  shrink) with the runs' spread: sqrt(mean(stderr^2) + sd^2 / n).
+- efficiency: the team's benchmark achievement P, scaled per cost measure m (active parameters,
+  energy per million output tokens, seconds per thousand output tokens) by (G_m / c_m)^0.25, where
+  G_m is the round's geometric-mean cost: a team as costly as the round's typical team keeps P, one
+  that needs half the cost gets 19% more, twice the cost 16% less; capped at 1, averaged over the
+  measures the team has data for. Without a parameter count (or a benchmark achievement) the block is
+  missing.
+
+Ranks count only teams that have not failed the originality gate: a gate-failed team has no rank.
 """
 
 from __future__ import annotations
@@ -21,7 +32,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# Bumped whenever a published figure could change: the public page names the version it was
+# published with. 2026.12: ranks leave out gate-failed teams; reruns averaged; efficiency block.
+METHOD_VERSION = "2026.12"
+
 Z95 = 1.959964
+# Efficiency: how much a cost ratio moves the performance (see the module docstring).
+EFFICIENCY_ELASTICITY = 0.25
 # Totals equal to this many decimals are a tie (scores are published with two).
 TIE_DECIMALS = 2
 
@@ -116,6 +133,64 @@ def user_rating(rating: float, ci_low: float, ci_high: float, reference: float) 
     return Achievement(p, p * (1 - p) * math.log(10) / 400.0 * sd_rating)
 
 
+@dataclass(frozen=True)
+class Runs:
+    """The runs of one benchmark with the same settings, as one figure."""
+
+    score: float  # mean over runs
+    se: float
+    spread: float  # highest minus lowest run
+    count: int
+
+    def flagged(self, tolerance: float) -> bool:
+        return self.count > 1 and self.spread > tolerance
+
+
+def runs_combine(scores: list[float], stderrs: list[float | None]) -> Runs:
+    x = np.asarray(scores, dtype=float)
+    reported = np.asarray([s or 0.0 for s in stderrs], dtype=float)
+    between = float(x.std(ddof=1)) ** 2 / len(x) if len(x) > 1 else 0.0
+    return Runs(
+        score=float(x.mean()),
+        se=math.sqrt(float((reported**2).mean()) + between),
+        # Rounded so that a spread equal to the tolerance (70.0 and 71.2 at 1.2) is not flagged by float noise.
+        spread=round(float(x.max() - x.min()), 9),
+        count=len(x),
+    )
+
+
+def cost_reference(costs: list[dict[str, float | None]]) -> dict[str, float]:
+    """Per cost measure, the geometric mean over the teams that have it (positive values only)."""
+    reference = {}
+    for measure in {m for c in costs for m in c}:
+        values = [c[measure] for c in costs if c.get(measure) and c[measure] > 0]
+        if values:
+            reference[measure] = float(np.exp(np.mean(np.log(values))))
+    return reference
+
+
+def efficiency(
+    performance: Achievement | None, costs: dict[str, float | None], reference: dict[str, float]
+) -> Achievement | None:
+    """Performance against cost (module docstring). `costs` must hold a positive "size"; the other
+    measures count where present."""
+    if performance is None or not costs.get("size") or costs["size"] <= 0:
+        return None
+    factors = [
+        (reference[m] / c) ** EFFICIENCY_ELASTICITY
+        for m, c in costs.items()
+        if c is not None and c > 0 and m in reference
+    ]
+    if not factors:
+        return None
+    values = [min(1.0, performance.value * f) for f in factors]
+    # The value moves with P where it is below the cap, not where it is capped.
+    se = performance.se * float(
+        np.mean([f if v < 1.0 else 0.0 for f, v in zip(factors, values, strict=True)])
+    )
+    return Achievement(float(np.mean(values)), se)
+
+
 # --- the scorecard --------------------------------------------------------------------------------
 
 
@@ -146,8 +221,8 @@ def compute(
         total = None if missing else sum(points.values())
         rows.append((team, points, intervals, total, missing))
 
-    # Competition ranking over complete totals ("1, 2, 2, 4").
-    complete = sorted((_key(r[3]) for r in rows if r[3] is not None), reverse=True)
+    # Competition ranking over complete totals ("1, 2, 2, 4") of teams that did not fail the gate.
+    complete = sorted((_key(r[3]) for r in rows if r[3] is not None and r[0].gate != GATE_FAIL), reverse=True)
     rank_of = {}
     for i, value in enumerate(complete):
         rank_of.setdefault(value, i + 1)
@@ -182,7 +257,7 @@ def compute(
                 points=points,
                 intervals=intervals,
                 total=total,
-                rank=rank_of.get(_key(total)) if total is not None else None,
+                rank=rank_of.get(_key(total)) if total is not None and team.gate != GATE_FAIL else None,
                 status=status,
                 stability=stability.get(team.key),
                 missing=missing,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from arena.models import Campaign
 from core import roles, spreadsheet
-from evaluation import evidence, reviews, selectors, services
+from core.audit import AuditLog
+from evaluation import evidence, reviews, round_templates, scoring, selectors, services
 from evaluation.labels import PUBLISHABLE_EXTRA
-from evaluation.models import RUBRIC, ReviewAssignment, Round, RoundTeam
+from evaluation.models import RUBRIC, Appeal, ReviewAssignment, Round
 from evaluation.panel_agreement import panel_expert_agreement
 from evaluation.publication import public_view
 from evaluation.serialize import scorecard_dict
@@ -38,9 +40,46 @@ def rounds(request):
 
 
 @login_required
-@require_GET
-def scorecard(request, slug: str):
-    round_obj = _round(request, slug)
+@require_http_methods(["GET", "POST"])
+def round_new(request):
+    """A reviewer creates the next round from a template, optionally entering the teams that
+    advanced in an earlier round; names and points are adjusted on the next page."""
+    roles.require(request.user, *REVIEWERS)
+    error = None
+    if request.method == "POST":
+        source = request.POST.get("teams_from", "")
+        try:
+            teams_from = Round.objects.get(slug=source) if source else None
+            count = request.POST.get("advance_count", "").strip()
+            round_obj = services.round_create(
+                template=request.POST.get("template", ""),
+                slug=request.POST.get("slug", ""),
+                name=request.POST.get("name", ""),
+                advance_count=int(count) if count.isdigit() else None if not count else -1,
+                actor=request.user,
+                teams_from=teams_from,
+            )
+        except Round.DoesNotExist:
+            error = _("팀을 가져올 평가를 찾을 수 없습니다.")
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("새 평가를 만들었습니다. 공개 전에 항목과 배점을 조정하세요."))
+            return redirect("evaluation:weights", slug=round_obj.slug)
+    return render(
+        request,
+        "evaluation/round_new.html",
+        {
+            "templates": round_templates.TEMPLATES.values(),
+            "rounds": Round.objects.all(),
+            "error": error,
+            "posted": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+def _scorecard_render(request, round_obj: Round, *, publish_error: str | None = None):
     scores = selectors.expert_scores(round_obj)
     built = selectors.scorecard_build(round_obj, scores=scores)
     experts, alpha, shared = selectors.expert_stats(round_obj, scores)
@@ -54,23 +93,42 @@ def scorecard(request, slug: str):
             "shared_units": shared,
             "rubric": RUBRIC,
             "is_admin": roles.has_role(request.user, roles.ADMINISTRATOR),
-            "publishable": [(b.key, b.name) for b in built.blocks] + list(PUBLISHABLE_EXTRA.items()),
+            "publishable": [(b.key, b.label) for b in built.blocks] + list(PUBLISHABLE_EXTRA.items()),
+            "publish_error": publish_error,
+            "posted": request.POST if publish_error else {},
+            "open_appeals": round_obj.appeals_open_count(),
+            "method_version": scoring.METHOD_VERSION,
         },
+        status=400 if publish_error else 200,
     )
 
 
 @login_required
 @require_GET
+def scorecard(request, slug: str):
+    return _scorecard_render(request, _round(request, slug))
+
+
+@login_required
+@require_GET
 def what_if(request, slug: str):
-    """The scorecard recomputed with other weights; the official weights are not touched."""
+    """The scorecard recomputed with other weights; the official weights are not touched. Opened
+    without weights (a bookmark, a shared link), it shows the official weights."""
     round_obj = _round(request, slug)
     template = "evaluation/partials/what_if.html" if request.htmx else "evaluation/what_if_page.html"
+    context = {"slug": slug, "blocks": list(round_obj.blocks.all())}
+    if not any(key.startswith("weight-") for key in request.GET):
+        return render(request, template, context | {"sc": selectors.scorecard_build(round_obj)})
     try:
         weights = services.parse_weights(round_obj, request.GET)
     except ValidationError as error:
-        return render(request, template, {"error": error.messages[0], "slug": slug}, status=400)
+        return render(
+            request, template, context | {"error": error.messages[0], "asked": request.GET}, status=400
+        )
     return render(
-        request, template, {"sc": selectors.scorecard_build(round_obj, weights=weights), "slug": slug}
+        request,
+        template,
+        context | {"sc": selectors.scorecard_build(round_obj, weights=weights), "asked": request.GET},
     )
 
 
@@ -79,27 +137,51 @@ def what_if(request, slug: str):
 def publish(request, slug: str):
     round_obj = _round(request, slug)
     choices = {entry.pk: request.POST.getlist(f"publish-{entry.pk}") for entry in round_obj.entries.all()}
-    services.publication_set(
-        round_obj=round_obj,
-        choices=choices,
-        publish_round=request.POST.get("publish_round") == "1",
-        actor=request.user,
-        reason=request.POST.get("reason", ""),
-    )
-    messages.success(request, _("공개 범위를 저장했습니다."))
+    try:
+        services.publication_set(
+            round_obj=round_obj,
+            choices=choices,
+            publish_round=request.POST.get("publish_round") == "1",
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            withheld_reason=request.POST.get("withheld_reason", ""),
+        )
+    except ValidationError as exc:
+        round_obj.refresh_from_db()
+        return _scorecard_render(request, round_obj, publish_error=exc.messages[0])
+    messages.success(request, _("공개 범위를 저장했습니다. 사유가 감사 기록에 남았습니다."))
+    return redirect("evaluation:scorecard", slug=slug)
+
+
+@login_required
+@require_POST
+def close(request, slug: str):
+    """Close a round to appeals (reason required)."""
+    round_obj = _round(request, slug)
+    try:
+        services.round_close(round_obj=round_obj, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("평가를 종료했습니다. 더는 이의를 받지 않습니다."))
     return redirect("evaluation:scorecard", slug=slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def weights(request, slug: str):
-    round_obj = _round(request, slug, roles.ADMINISTRATOR)
+    """Adjust a round: block weights always (with a reason); before publication also block and
+    sub-item names (Korean and English) and sub-item points."""
+    round_obj = _round(request, slug)
     error = None
     if request.method == "POST":
         try:
             services.round_weights_set(
                 round_obj=round_obj,
                 weights=services.parse_weights(round_obj, request.POST),
+                structure=None
+                if round_obj.is_published
+                else services.parse_structure(round_obj, request.POST),
                 actor=request.user,
                 reason=request.POST.get("reason", ""),
             )
@@ -111,9 +193,26 @@ def weights(request, slug: str):
     return render(
         request,
         "evaluation/weights.html",
-        {"round": round_obj, "blocks": round_obj.blocks.all(), "error": error},
+        {
+            "round": round_obj,
+            "blocks": round_obj.blocks.prefetch_related("sub_items"),
+            "error": error,
+            "posted": request.POST if error else {},
+        },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_GET
+def audit(request, slug: str):
+    """Every recorded decision on this round, its teams and its appeals, newest first, with reasons."""
+    round_obj = _round(request, slug)
+    target = f"round:{round_obj.slug}"
+    entries = AuditLog.objects.filter(Q(target=target) | Q(target__startswith=target + ":")).select_related(
+        "actor"
+    )[:500]
+    return render(request, "evaluation/audit.html", {"round": round_obj, "entries": entries})
 
 
 def _evidence_render(request, round_obj: Round, errors: list | None = None):
@@ -125,21 +224,21 @@ def _evidence_render(request, round_obj: Round, errors: list | None = None):
             "entries": selectors.round_entries(round_obj),
             "errors": errors or [],
             "columns": evidence.COLUMNS,
-            "gates": RoundTeam.Gate.choices,
             "hub_url": settings.MODEL_HUB_URL,
+            "tolerance": settings.BENCHMARK_RERUN_TOLERANCE,
         },
         status=400 if errors else 200,
     )
 
 
-def _entry(request, round_obj: Round) -> RoundTeam:
-    return get_object_or_404(RoundTeam, pk=request.POST.get("entry"), round=round_obj)
+def _entry(request, round_obj: Round):
+    return get_object_or_404(round_obj.entries, pk=request.POST.get("entry"))
 
 
 @login_required
 @require_GET
 def evidence_page(request, slug: str):
-    """Administrators: import benchmark results, set originality gates and derivative counts."""
+    """Administrators: import benchmark results and derivative counts (originality: its own page)."""
     return _evidence_render(request, _round(request, slug, roles.ADMINISTRATOR))
 
 
@@ -152,33 +251,18 @@ def evidence_benchmarks_import(request, slug: str):
         if upload is None:
             raise ValidationError(_("파일을 골라 주세요."))
         evidence.size_check(upload.size)  # before reading it into memory
-        imported, errors = evidence.benchmarks_import(
+        result = evidence.benchmarks_import(
             round_obj=round_obj, rows=evidence.parse(upload.read(), upload.name), actor=request.user
         )
     except ValidationError as exc:
-        errors = exc.messages
-    if errors:
-        return _evidence_render(request, round_obj, errors)
-    messages.success(request, _("벤치마크 결과 %(n)s건을 등록했습니다.") % {"n": imported})
-    return redirect("evaluation:evidence", slug=slug)
-
-
-@login_required
-@require_POST
-def evidence_gate_set(request, slug: str):
-    round_obj = _round(request, slug, roles.ADMINISTRATOR)
-    try:
-        services.gate_set(
-            entry=_entry(request, round_obj),
-            gate=request.POST.get("gate", ""),
-            note=request.POST.get("note", ""),
-            tech_report_url=request.POST.get("tech_report_url", ""),
-            training_logs_url=request.POST.get("training_logs_url", ""),
-            actor=request.user,
-        )
-    except ValidationError as exc:
         return _evidence_render(request, round_obj, exc.messages)
-    messages.success(request, _("독자성 판정을 저장했습니다."))
+    if result.errors:
+        return _evidence_render(request, round_obj, result.errors)
+    messages.success(
+        request,
+        _("벤치마크 결과 %(n)s건을 등록했습니다 (재실행 %(r)s건, 재현 정보 없음 %(m)s건).")
+        % {"n": result.imported, "r": result.reruns, "m": result.without_reproducibility},
+    )
     return redirect("evaluation:evidence", slug=slug)
 
 
@@ -332,9 +416,32 @@ def review(request, assignment_id: int):
 # --- public ---------------------------------------------------------------------------------------
 
 
-@require_GET
-def results(request, slug: str):
+def _published(slug: str) -> Round:
     round_obj = get_object_or_404(Round, slug=slug)
     if not round_obj.is_published:
         raise Http404
-    return render(request, "evaluation/results.html", {"view": public_view(round_obj)})
+    return round_obj
+
+
+@require_GET
+def results(request, slug: str):
+    return render(request, "evaluation/results.html", {"view": public_view(_published(slug))})
+
+
+@require_GET
+def results_print(request, slug: str):
+    """The same page laid out for paper, with the method and a line for the reviewer's signature."""
+    return render(request, "evaluation/results_print.html", {"view": public_view(_published(slug))})
+
+
+@require_GET
+def results_appeal(request, slug: str, appeal_id: int):
+    """A closed appeal, in public: what was appealed, the decision and its reasons. An open appeal is
+    not public (404)."""
+    round_obj = _published(slug)
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("entry__team", "block").exclude(status=Appeal.Status.OPEN),
+        pk=appeal_id,
+        entry__round=round_obj,
+    )
+    return render(request, "evaluation/results_appeal.html", {"round": round_obj, "appeal": appeal})

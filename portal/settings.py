@@ -349,6 +349,10 @@ SPECTACULAR_SETTINGS = {
 MODEL_HUB_URL = os.environ.get("MODEL_HUB_URL", "https://huggingface.co")
 # The largest benchmark evidence file accepted (the page and import_benchmarks); thousands of rows fit.
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
+# Benchmark reruns whose scores lie further apart than this many points are flagged on the scorecard.
+BENCHMARK_RERUN_TOLERANCE = float(os.environ.get("BENCHMARK_RERUN_TOLERANCE", "0.5"))
+if not 0 <= BENCHMARK_RERUN_TOLERANCE < float("inf"):  # NaN fails this too: it would flag nothing
+    raise ValueError("BENCHMARK_RERUN_TOLERANCE must be a finite number of points >= 0")
 
 # --- Arena ----------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("staff/", include("evaluation.staff_urls")),
     path("results/", include("evaluation.urls")),
+    path("team/", include("evaluation.team_urls")),
     path("admin/", admin.site.urls),
     path("arena/", include("arena.urls")),
     path("", include("arena.root_urls")),

@@ -58,6 +58,7 @@ LANDINGS = (
     (roles.MINISTRY_REVIEWER, "evaluation:rounds"),
     (roles.EXPERT, "evaluation:review_queue"),
     (roles.AGENCY_EDITOR, "ax_catalog:manage"),
+    (roles.TEAM_REPRESENTATIVE, "team:home"),
 )
 
 

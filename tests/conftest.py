@@ -68,6 +68,7 @@ SEEDING_MIGRATIONS = [
     ("arena.migrations.0009_default_campaign", "create"),
     ("arena.migrations.0012_seed_access_needs_cell", "create"),
     ("evaluation.migrations.0002_preload_stage_1", "create"),
+    ("evaluation.migrations.0004_team_representative_role", "create_group"),
 ]
 
 

@@ -43,11 +43,19 @@ def test_reviewer_examines_what_ifs_and_publishes(page, portal_url, demo_round):
     expect(page.get_by_test_id("what-if-table")).to_contain_text("(80)")
 
     page.get_by_test_id("publish-round").check()
+    page.get_by_test_id("publish-save").click()  # no reason: refused, said why, nothing published
+    expect(page.get_by_test_id("publish-error")).to_contain_text("사유를 적어 주세요")
+    assert not Round.objects.get(pk=demo_round.pk).is_published
+    assert_no_axe_violations(page)
+    page.get_by_test_id("publish-round").check()
+    page.get_by_test_id("withheld-reason").fill("데모: 전문가·사용자 점수는 검토 중이라 공개하지 않습니다.")
+    page.get_by_test_id("publish-reason").fill("데모 1차 공개")
     page.get_by_test_id("publish-save").click()
     expect(page.locator(".messages")).to_contain_text("공개 범위를 저장했습니다")
     assert Round.objects.get(pk=demo_round.pk).is_published
     page.goto(portal_url + f"/results/{demo_round.slug}/")
     expect(page.get_by_test_id("public-results")).to_contain_text("비공개")
+    expect(page.get_by_test_id("withheld-reason")).to_contain_text("검토 중이라 공개하지 않습니다")
     assert_no_axe_violations(page)
 
 

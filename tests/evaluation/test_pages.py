@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from arena.models import Battle, Turn
 from core.audit import AuditLog
-from evaluation import selectors
+from evaluation import scoring, selectors
 from evaluation.models import Block, ExpertScore, ReviewAssignment, Round, SubItem
 from evaluation.serialize import scorecard_dict
 from evaluation.services import publication_set
@@ -38,8 +38,13 @@ PAGES = [
     ("/staff/rounds/r1/what-if/?weight-benchmark=10&weight-expert=10&weight-user=80", "reviewer", "expert"),
     ("/staff/rounds/r1/scorecard.csv", "reviewer", "expert"),
     ("/staff/rounds/r1/report/", "reviewer", "expert"),
-    ("/staff/rounds/r1/weights/", "admin", "reviewer"),
+    ("/staff/rounds/r1/what-if/", "reviewer", "expert"),
+    ("/staff/rounds/r1/weights/", "reviewer", "expert"),
     ("/staff/rounds/r1/evidence/", "admin", "reviewer"),
+    ("/staff/rounds/r1/originality/", "reviewer", "expert"),
+    ("/staff/rounds/r1/audit/", "reviewer", "citizen"),
+    ("/staff/rounds/r1/appeals/", "reviewer", "expert"),
+    ("/staff/rounds/new/", "reviewer", "expert"),
     ("/staff/reviews/", "expert", "reviewer"),
     ("/staff/moderation/", "reviewer", "expert"),
     ("/staff/integrity/", "reviewer", "expert"),
@@ -118,18 +123,16 @@ def test_missing_evidence_is_shown_as_missing(client, contest, people):
     assert first["points"]["expert"] is None  # no expert review yet: missing, not zero
 
 
-def test_weights_on_a_published_round_need_a_reason_and_are_audited(client, contest, people):
+def test_weight_changes_need_a_reason_and_are_audited(client, contest, people):
     round_obj, _ = contest
-    client.force_login(people["admin"])
-    client.post("/staff/rounds/r1/weights/", WEIGHTS | {"weight-user": "30", "reason": ""})
-    assert Block.objects.get(round=round_obj, key="user").weight == 30.0
+    client.force_login(people["reviewer"])
+    no_reason = client.post("/staff/rounds/r1/weights/", WEIGHTS | {"weight-user": "30", "reason": " "})
+    assert no_reason.status_code == 400 and "사유" in no_reason.content.decode()
+    assert Block.objects.get(round=round_obj, key="user").weight == 25.0
     round_obj.is_published = True
     round_obj.save()
-    response = client.post("/staff/rounds/r1/weights/", WEIGHTS | {"weight-user": "20", "reason": " "})
-    assert response.status_code == 400 and "사유" in response.content.decode()
-    assert Block.objects.get(round=round_obj, key="user").weight == 30.0
     bad = client.post("/staff/rounds/r1/weights/", WEIGHTS | {"weight-user": "-5", "reason": "x"})
-    assert bad.status_code == 400 and Block.objects.get(round=round_obj, key="user").weight == 30.0
+    assert bad.status_code == 400 and Block.objects.get(round=round_obj, key="user").weight == 25.0
     client.post("/staff/rounds/r1/weights/", WEIGHTS | {"weight-user": "20", "reason": "2단계 기준 반영"})
     assert Block.objects.get(round=round_obj, key="user").weight == 20.0
     log = AuditLog.objects.filter(action="round_weights").first()
@@ -139,13 +142,55 @@ def test_weights_on_a_published_round_need_a_reason_and_are_audited(client, cont
         log.details["before"]["user"],
         log.details["after"]["user"],
         log.details["published"],
-    ) == (
-        people["admin"],
-        "2단계 기준 반영",
-        30.0,
-        20.0,
-        True,
-    )
+    ) == (people["reviewer"], "2단계 기준 반영", 25.0, 20.0, True)
+    html = client.get("/staff/rounds/r1/audit/").content.decode()
+    assert "2단계 기준 반영" in html and "round_weights" in html  # the reason is shown in the audit log
+
+
+def test_before_publication_names_and_sub_item_points_are_adjusted_in_both_languages(client, contest, people):
+    round_obj, _ = contest
+    client.force_login(people["reviewer"])
+    form = WEIGHTS | {
+        "name-benchmark": "벤치마크",
+        "name_en-benchmark": "Benchmark suite",
+        "name-expert": "전문가 평가",
+        "name_en-expert": "",
+        "name-user": "사용자 평가",
+        "name_en-user": "",
+        "sub-benchmark-nia": "5",
+        "sub_name-benchmark-nia": "NIA 벤치마크",
+        "sub_name_en-benchmark-nia": "",
+        "sub-benchmark-common": "25",
+        "sub_name-benchmark-common": "공통",
+        "sub_name_en-benchmark-common": "Common set",
+        "sub-benchmark-individual": "10",
+        "sub_name-benchmark-individual": "개별",
+        "sub_name_en-benchmark-individual": "",
+        "reason": "2차 틀 조정",
+    }
+    bad = client.post("/staff/rounds/r1/weights/", form | {"sub-benchmark-nia": "nan"})
+    assert bad.status_code == 400 and SubItem.objects.get(block__round=round_obj, key="nia").points == 10.0
+    assert client.post("/staff/rounds/r1/weights/", form).status_code == 302
+    assert SubItem.objects.get(block__round=round_obj, key="nia").points == 5.0
+    block = Block.objects.get(round=round_obj, key="benchmark")
+    assert (block.name, block.name_en) == ("벤치마크", "Benchmark suite")
+    client.cookies["django_language"] = "en"
+    english = client.get("/staff/rounds/r1/").content.decode()
+    assert "Benchmark suite (40)" in english and "Expert review (35)" in english  # typed, then catalogue
+    log = AuditLog.objects.get(action="round_weights")
+    assert log.reason == "2차 틀 조정" and log.details["sub_items"]["benchmark-nia"]["after"]["points"] == 5.0
+
+
+def test_the_english_scorecard_shows_translated_block_names(client, contest, people):
+    client.force_login(people["reviewer"])
+    client.cookies["django_language"] = "en"
+    html = client.get("/staff/rounds/r1/").content.decode()
+    table = html.split('data-testid="scorecard-table"')[1].split("</table>")[0]
+    assert "Benchmarks (40)" in table and "Expert review (35)" in table and "User evaluation (25)" in table
+    assert "벤치마크 평가" not in table and "전문가 평가" not in table
+    # the stage-1 round preloaded by the data migration has no stored English: the catalogue has it
+    preloaded = client.get("/staff/rounds/stage-1/").content.decode()
+    assert "Benchmarks (40)" in preloaded
 
 
 def test_what_if_leaves_the_official_weights_alone(client, contest, people):
@@ -168,6 +213,11 @@ def test_what_if_leaves_the_official_weights_alone(client, contest, people):
     assert bad.status_code == 400 and "숫자여야" in bad.content.decode()
     full = client.get("/staff/rounds/r1/what-if/?weight-benchmark=10&weight-expert=10&weight-user=80")
     assert "<html" in full.content.decode()  # without htmx: a whole page
+    # opened directly (a bookmark, a shared link): the official weights, the form filled with them
+    direct = client.get("/staff/rounds/r1/what-if/")
+    html = direct.content.decode()
+    assert direct.status_code == 200 and "공식 배점으로 계산한 결과" in html and "(40)" in html
+    assert 'name="weight-user" value="25"' in html and 'role="alert"' not in html
 
 
 def test_publication_shows_only_what_was_published(client, contest, people):
@@ -177,15 +227,19 @@ def test_publication_shows_only_what_was_published(client, contest, people):
     assert client.get("/results/r1/").status_code == 404  # not published yet
     client.force_login(people["reviewer"])
     a, b, c = entries
-    client.post(
-        "/staff/rounds/r1/publish/",
-        {
-            f"publish-{a.pk}": ["benchmark", "gate"],
-            f"publish-{b.pk}": ["benchmark"],
-            "publish_round": "1",
-            "reason": "1차 공개",
-        },
-    )
+    form = {
+        f"publish-{a.pk}": ["benchmark", "gate"],
+        f"publish-{b.pk}": ["benchmark"],
+        "publish_round": "1",
+        "reason": "1차 공개",
+        "withheld_reason": "팀 보호를 위해 총점과 순위는 공개하지 않습니다.",
+    }
+    for missing in ("reason", "withheld_reason"):  # both are required: nothing changes without them
+        refused = client.post("/staff/rounds/r1/publish/", form | {missing: " "})
+        assert refused.status_code == 400 and 'data-testid="publish-error"' in refused.content.decode()
+        assert not Round.objects.get(pk=round_obj.pk).is_published
+        assert not AuditLog.objects.filter(action="round_publication").exists()
+    client.post("/staff/rounds/r1/publish/", form)
     client.logout()
     html = client.get("/results/r1/").content.decode()
     table = html.split('data-testid="public-results"')[1].split("</table>")[0]
@@ -193,6 +247,7 @@ def test_publication_shows_only_what_was_published(client, contest, people):
     assert table.count("비공개") == 3 * 6 - 3  # 6 cells per team (3 blocks, total, rank, gate), 3 published
     withheld = html.split('data-testid="withheld-list"')[1]
     assert f"{c.team.name}: 벤치마크 평가, 전문가 평가, 사용자 평가, 총점, 순위, 독자성 판정" in withheld
+    assert "팀 보호를 위해 총점과 순위는 공개하지 않습니다." in html  # what is withheld, and why
     api = client.get("/api/v1/rounds/r1/results/").json()
     row_a = next(t for t in api["teams"] if t["team"] == a.team.name)
     assert row_a["values"][0] == "38.0" and row_a["values"][1] is None and "총점" in row_a["withheld"]
@@ -202,6 +257,8 @@ def test_publication_shows_only_what_was_published(client, contest, people):
         and log.reason == "1차 공개"
         and log.details["changes"]["round"] == {"published": True}
     )
+    published = Round.objects.get(pk=round_obj.pk)
+    assert published.method_version == scoring.METHOD_VERSION and published.method_version in html
 
 
 def test_publication_rejects_teams_from_another_round(contest, people):
@@ -210,7 +267,11 @@ def test_publication_rejects_teams_from_another_round(contest, people):
     round_obj, _ = contest
     with pytest.raises(ValidationError):
         publication_set(
-            round_obj=round_obj, choices={999999: ["total"]}, publish_round=False, actor=people["reviewer"]
+            round_obj=round_obj,
+            choices={999999: ["total"]},
+            publish_round=False,
+            actor=people["reviewer"],
+            reason="x",
         )
 
 
@@ -386,11 +447,11 @@ def test_evidence_page_imports_sets_gates_and_counts(client, contest, people, se
 
     entry = entries[0]
     client.post(
-        "/staff/rounds/r1/evidence/gate/",
+        "/staff/rounds/r1/originality/gate/",
         {
             "entry": entry.pk,
             "gate": "fail",
-            "note": "외부 가중치 사용",
+            "reason": "외부 가중치 사용",
             "tech_report_url": "https://example.org/report",
             "training_logs_url": "",
         },
@@ -398,10 +459,9 @@ def test_evidence_page_imports_sets_gates_and_counts(client, contest, people, se
     entry.refresh_from_db()
     assert (entry.gate, entry.tech_report_url) == ("fail", "https://example.org/report")
     assert AuditLog.objects.filter(action="originality_gate", reason="외부 가중치 사용").exists()
-    bad_gate = client.post(
-        "/staff/rounds/r1/evidence/gate/", {"entry": entry.pk, "gate": "maybe", "note": ""}
-    )
-    assert bad_gate.status_code == 400 and RoundTeam.objects.get(pk=entry.pk).gate == "fail"
+    for bad in ({"gate": "maybe", "reason": "x"}, {"gate": "pass", "reason": " "}):
+        bad_gate = client.post("/staff/rounds/r1/originality/gate/", {"entry": entry.pk} | bad)
+        assert bad_gate.status_code == 400 and RoundTeam.objects.get(pk=entry.pk).gate == "fail"
     bad_count = client.post("/staff/rounds/r1/evidence/derivatives/", {"entry": entry.pk, "count": "-3"})
     assert bad_count.status_code == 400 and RoundTeam.objects.get(pk=entry.pk).derivatives is None
     client.post("/staff/rounds/r1/evidence/derivatives/", {"entry": entry.pk, "count": "12"})

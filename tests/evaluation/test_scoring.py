@@ -51,7 +51,7 @@ CASES = [
         {"가": (80.0, 1, "advance"), "나": (80.0, 1, "advance"), "다": (10.0, 3, "below")},
     ),
     (
-        "a gate failure keeps its scores and rank but cannot advance; the next team moves up",
+        "a gate failure keeps its scores but has no rank and cannot advance; the next team moves up",
         [
             team("가", 1, 1, 1, gate="fail"),
             team("나", 0.5, 0.5, 0.5),
@@ -60,10 +60,10 @@ CASES = [
         ],
         2,
         {
-            "가": (100.0, 1, "gate_failed"),
-            "나": (50.0, 2, "advance"),
-            "다": (40.0, 3, "advance"),
-            "라": (10.0, 4, "below"),
+            "가": (100.0, None, "gate_failed"),
+            "나": (50.0, 1, "advance"),
+            "다": (40.0, 2, "advance"),
+            "라": (10.0, 3, "below"),
         },
     ),
     (
@@ -82,7 +82,7 @@ CASES = [
         "fewer eligible teams than places: all of them advance",
         [team("가", 0.3, 0.3, 0.3), team("나", 0.2, 0.2, 0.2, gate="fail")],
         4,
-        {"가": (30.0, 1, "advance"), "나": (20.0, 2, "gate_failed")},
+        {"가": (30.0, 1, "advance"), "나": (20.0, None, "gate_failed")},
     ),
 ]
 
@@ -146,3 +146,60 @@ def test_expert_and_user_conversions():
     assert wide.se > at_mean.se > 0  # a wider rating interval carries into the block
     low, high = wide.interval()
     assert low < 0.5 < high
+
+
+# --- reruns ------------------------------------------------------------------------------------------
+
+
+def test_runs_combine_mean_spread_and_standard_error():
+    runs = scoring.runs_combine([70.0, 70.6, 71.2], [0.8, 0.8, 0.8])
+    assert (runs.score, runs.spread, runs.count) == (pytest.approx(70.6), pytest.approx(1.2), 3)
+    # the reported error does not shrink with reruns (the items are the same); the seed spread does
+    assert runs.se == pytest.approx(math.sqrt(0.8**2 + 0.6**2 / 3))
+    assert runs.flagged(0.5) and not runs.flagged(1.2) and not runs.flagged(1.5)
+    single = scoring.runs_combine([70.0], [None])
+    assert (single.se, single.spread, single.flagged(0.0)) == (0.0, 0.0, False)  # one run: nothing to flag
+
+
+# --- efficiency ----------------------------------------------------------------------------------------
+
+P = A(0.6, 0.02)
+
+
+def test_cost_reference_is_the_geometric_mean_of_what_is_known():
+    ref = scoring.cost_reference(
+        [{"size": 8e9, "speed": None}, {"size": 32e9, "speed": 10.0}, {"size": None}]
+    )
+    assert ref == {"size": pytest.approx(16e9), "speed": pytest.approx(10.0)}
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (16e9, 0.6),  # as costly as the round's typical team: its performance
+        (8e9, 0.6 * 2**0.25),  # half the size: about 19% more
+        (32e9, 0.6 * 0.5**0.25),  # twice the size: about 16% less
+        (16e9 / 1000, 1.0),  # capped at 1
+    ],
+)
+def test_efficiency_moves_with_cost_by_the_quarter_power(size, expected):
+    got = scoring.efficiency(P, {"size": size}, {"size": 16e9})
+    assert got.value == pytest.approx(expected)
+
+
+def test_efficiency_averages_the_measures_with_data_and_needs_a_size():
+    reference = {"size": 16e9, "energy": 500.0, "speed": 20.0}
+    both = scoring.efficiency(P, {"size": 16e9, "energy": 250.0, "speed": None}, reference)
+    assert both.value == pytest.approx((0.6 + 0.6 * 2**0.25) / 2)  # speed unmeasured: left out
+    assert scoring.efficiency(P, {"size": None, "energy": 250.0}, reference) is None
+    assert scoring.efficiency(None, {"size": 16e9}, reference) is None
+    # the uncertainty follows the performance's, scaled like the value, zero where capped
+    assert both.se == pytest.approx(0.02 * (1 + 2**0.25) / 2)
+    assert scoring.efficiency(A(0.9, 0.02), {"size": 1e6}, {"size": 16e9}).se == 0.0
+
+
+def test_smaller_models_with_the_same_performance_are_more_efficient():
+    sizes = [4e9, 8e9, 16e9, 64e9, 512e9]
+    reference = scoring.cost_reference([{"size": s} for s in sizes])
+    values = [scoring.efficiency(P, {"size": s}, reference).value for s in sizes]
+    assert values == sorted(values, reverse=True) and len(set(values)) == len(values)

@@ -26,9 +26,12 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         except OSError as error:
             raise CommandError(str(error)) from error
-        imported, errors = evidence.benchmarks_import(round_obj=round_obj, rows=rows)
-        for error in errors:
+        result = evidence.benchmarks_import(round_obj=round_obj, rows=rows)
+        for error in result.errors:
             self.stderr.write(str(error))
-        if errors:
-            raise CommandError(f"{len(errors)} error(s); nothing was imported")
-        self.stdout.write(f"Imported {imported} benchmark results into {slug}")
+        if result.errors:
+            raise CommandError(f"{len(result.errors)} error(s); nothing was imported")
+        self.stdout.write(
+            f"Imported {result.imported} benchmark results into {slug} ({result.reruns} reruns, "
+            f"{result.without_reproducibility} without reproducibility data)"
+        )

@@ -8,7 +8,7 @@ from arena.endpoints.demo_models import DEMO_MODELS
 from arena.endpoints.services import endpoint_register
 from ax_catalog.loading import demo_model_cases_load, register_sample_load, sample_load
 from core import roles
-from evaluation.demo import demo_round_load
+from evaluation.demo import REPRESENTATIVE, demo_final_round_load, demo_round_load
 
 # Known passwords are for a local demo only: the command refuses to run with DEBUG off.
 DEMO_USERS = [
@@ -16,6 +16,7 @@ DEMO_USERS = [
     ("demo-reviewer", roles.MINISTRY_REVIEWER, True),
     ("demo-expert", roles.EXPERT, False),
     ("demo-editor", roles.AGENCY_EDITOR, False),
+    (REPRESENTATIVE, roles.TEAM_REPRESENTATIVE, False),
 ]
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -53,6 +54,11 @@ class Command(BaseCommand):
         admin = get_user_model().objects.get(username="demo-admin")
         added = sample_load() + demo_model_cases_load() + register_sample_load(admin)
         demo_round = demo_round_load()
+        User = get_user_model()
+        final_round = demo_final_round_load(
+            reviewer=User.objects.get(username="demo-reviewer"),
+            representative=User.objects.get(username=REPRESENTATIVE),
+        )
         self.stdout.write(
             f"Demo data ready: {len(DEMO_MODELS)} demo models at {base_url}; {added} new sample AX cases"
         )
@@ -60,6 +66,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo stage-1 round: /staff/rounds/{demo_round.slug}/ (demo evidence, fictional)"
             )
+        if final_round:
+            self.stdout.write(
+                f"Demo final round: /staff/rounds/{final_round.slug}/, published at /results/{final_round.slug}/"
+            )
         self.stdout.write(
-            f"Demo staff login: demo-admin / {DEMO_PASSWORD} (also demo-reviewer, demo-expert, demo-editor)"
+            f"Demo staff login: demo-admin / {DEMO_PASSWORD} (also demo-reviewer, demo-expert, demo-editor; "
+            f"{REPRESENTATIVE} speaks for one demo team)"
         )
