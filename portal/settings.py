@@ -479,6 +479,10 @@ LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), json=LOG_FOR
 # /metrics (Prometheus text) answers these networks, and anyone sending `Authorization: Bearer
 # METRICS_TOKEN` when that is set; everyone else gets 404. The gunicorn configuration sets
 # PROMETHEUS_MULTIPROC_DIR so one scrape sums every worker of a node.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # prometheus_client keeps each process's values in files there (multi-process mode): it must exist
+    # before the first metric is made, in every process (web, Celery, manage.py) of an image that sets it.
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 METRICS_NETWORKS = env_list("METRICS_NETWORKS", ["127.0.0.0/8", "::1/128"])
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # On SIGTERM a web process stops accepting, lets the battle turns it streams finish for up to this
