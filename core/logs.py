@@ -59,9 +59,10 @@ class PortalJsonFormatter(JsonFormatter):
     """python-json-logger's formatter, with addresses scrubbed from the message and the traceback."""
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
+        kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger", "processName": "process"})
         kwargs.setdefault("timestamp", "time")  # ISO 8601 in UTC, whatever the process's time zone
-        super().__init__("%(levelname)s %(name)s %(message)s %(request_id)s", *args, **kwargs)
+        # processName tells a Celery pool's children (ForkPoolWorker-1) from the worker itself.
+        super().__init__("%(levelname)s %(name)s %(processName)s %(message)s %(request_id)s", *args, **kwargs)
 
     def process_log_record(self, log_data: dict) -> dict:
         log_data.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
@@ -88,7 +89,7 @@ def logging_config(*, level: str, json: bool) -> dict:
             "json": {"()": "core.logs.PortalJsonFormatter"},
             "plain": {
                 "()": "core.logs.PlainFormatter",
-                "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+                "format": "%(asctime)s %(levelname)s %(name)s %(processName)s [%(request_id)s] %(message)s",
             },
         },
         "handlers": {

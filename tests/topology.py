@@ -199,15 +199,6 @@ class Node:
     def ws_url(self) -> str:
         return self.url.replace("http", "ws", 1) + "/ws/arena/"
 
-    def pids(self) -> list[int]:
-        """The master and its workers."""
-        if not self.process.alive():
-            return []
-        master = self.process.popen.pid
-        children = Path(f"/proc/{master}/task/{master}/children")
-        found = [int(p) for p in children.read_text().split()] if children.exists() else []
-        return [master, *found]
-
 
 # --- the topology ---------------------------------------------------------------------------------
 

@@ -88,7 +88,8 @@ class Citizen:
         return response
 
     def post(self, node: Node, path: str, data: dict, **headers: str) -> httpx.Response:
-        self.get(node, "/arena/") if "csrftoken" not in self.cookies else None
+        if "csrftoken" not in self.cookies:
+            self.get(node, "/arena/")
         with self.topo.client() as http:
             response = http.post(
                 node.url + path,
@@ -164,7 +165,6 @@ def refits(text: str) -> float:
 
 def test_a_battle_streams_from_one_node_and_the_other_serves_vote_reveal_my_data_and_board(topo):
     node1, node2 = topo.nodes
-    assert topo.network.kind == "namespaces" or os.geteuid() != 0, "root could not make namespaces"
     citizen = Citizen(topo).consent(node2)
     secret = f"토폴로지 비밀 질문 {uuid.uuid4().hex[:10]}"
     battle, events = citizen.battle(node1, f"{secret} pace:12:30")
