@@ -340,7 +340,7 @@ def main() -> None:
             f"at {row['n']} citizens: page p95 x{pct(s.pages, 0.95) / pct(light.pages, 0.95):.1f}, "
             f"added first-token p95 x{pct(s.ttft, 0.95) / pct(light.ttft, 0.95):.1f}, vote p95 "
             f"x{pct(s.votes, 0.95) / pct(light.votes, 0.95):.1f} of the lightest level's; node workers' CPU per "
-            f"battle {portal / max(1, s.battles) * 1000:.0f} ms"
+            f"citizen round (battle, vote, two pages) {portal / max(1, s.battles) * 1000:.0f} ms"
         )
     for row in rows:
         if row["stats"].errors:
