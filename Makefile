@@ -30,9 +30,32 @@ setup: $(VENV)/.installed node_modules/.installed locale/.compiled
 # A developer's machine: DEBUG on, which also allows the embedded services production refuses.
 run bench lint messages: export DJANGO_DEBUG = 1
 
-run: setup
+# The database is migrated and the demo data loaded only when something they come from changed (a
+# migration, the demo's sources and data, the database itself): a later `make run` goes straight to
+# serving. The stamp is per database: the SQLite file in var/, or a hash of DATABASE_URL.
+DEMO_SOURCES := $(wildcard */migrations/*.py) portal/management/commands/seed_demo.py \
+	arena/endpoints/demo_models.py evaluation/demo.py evaluation/stage1.py ax_catalog/loading.py \
+	ax_catalog/sample_data.py $(wildcard ax_catalog/data/* ax_catalog/mappings/*) requirements.lock
+ifeq ($(strip $(DATABASE_URL)),)
+DEMO_STAMP := var/.demo-ready
+ifeq ($(wildcard var/portal.sqlite3),)
+DEMO_FORCE := demo-force  # no database file: prepare it whatever the stamp says
+endif
+else
+DEMO_STAMP := var/.demo-ready-$(shell printf '%s' '$(DATABASE_URL)' | md5sum | cut -c1-12)
+endif
+
+.PHONY: demo-force
+$(DEMO_STAMP): export DJANGO_DEBUG = 1
+$(DEMO_STAMP): $(DEMO_SOURCES) $(DEMO_FORCE) | setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
+	@touch $@
+
+# The catalogue's search analyser loads on the first search here, not before serving (production
+# loads it first, portal/asgi.py): seconds a developer waits only if they search. The periodic jobs
+# start ten seconds later, so their first round does not compete with the portal's start.
+run: setup $(DEMO_STAMP)
 	@echo ""
 	@echo "  K-AI portal:  http://127.0.0.1:$(PORT)/"
 	@echo "  Demo models:  $(DEMO_MODELS_URL)/v1 (built-in demo server, not real teams)"
@@ -40,7 +63,8 @@ run: setup
 	@echo ""
 	@trap 'kill $$demo $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py serve_demo_models --port $(DEMO_PORT) & demo=$$!; \
-	$(PY) manage.py run_periodic > var/periodic.log 2>&1 & periodic=$$!; \
+	(sleep 10; exec $(PY) manage.py run_periodic) > var/periodic.log 2>&1 & periodic=$$!; \
+	AX_SEARCH_WARM_UP=$${AX_SEARCH_WARM_UP:-0} \
 	$(VENV)/bin/uvicorn portal.asgi:application --host 127.0.0.1 --port $(PORT) --log-level warning \
 		--ws-per-message-deflate false --ws-max-size 65536
 

@@ -12,11 +12,15 @@ from django.core.asgi import get_asgi_application
 django_asgi_app = get_asgi_application()
 
 from arena.battles.routing import websocket_urlpatterns  # noqa: E402
+from portal.request_log import RequestLog  # noqa: E402
 from portal.websocket_origin import SameOriginValidator  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+# RequestLog outermost: the request id is set before anything below logs.
+application = RequestLog(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )

@@ -19,6 +19,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
@@ -74,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies by view (django-prometheus): first and last, so they time the rest.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -90,6 +94,7 @@ MIDDLEWARE = [
     "core.middleware.DomainErrorMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -116,7 +121,17 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
-if DATABASE_URL:
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0)
+if DATABASE_URL and DB_POOL_MAX_SIZE:
+    # A pool per process (psycopg_pool), what Django advises under ASGI: each request runs in a thread
+    # of its own there, so persistent per-thread connections would pile up until PostgreSQL refuses.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }
+elif DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -167,11 +182,25 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_UR
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = "Asia/Seoul"
+# The worker logs through LOGGING (JSON lines with request ids) instead of replacing the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The Celery worker serves its own metrics (refresh durations, exclusions) on this port; 0: none.
+CELERY_METRICS_PORT = env_int("CELERY_METRICS_PORT", 0)
+# How often beat refits the boards, and the least time between two refits that votes ask for.
+LEADERBOARD_REFRESH_SECONDS = float(os.environ.get("LEADERBOARD_REFRESH_SECONDS", "60"))
+LEADERBOARD_REFRESH_AFTER_VOTE_SECONDS = env_int("LEADERBOARD_REFRESH_AFTER_VOTE_SECONDS", 60)
+ENDPOINT_PROBE_SECONDS = float(os.environ.get("ENDPOINT_PROBE_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     # Keeps the pair sampler away from endpoints that stopped answering.
-    "probe-model-endpoints": {"task": "arena.endpoints.tasks.endpoints_probe", "schedule": 60.0},
+    "probe-model-endpoints": {
+        "task": "arena.endpoints.tasks.endpoints_probe",
+        "schedule": ENDPOINT_PROBE_SECONDS,
+    },
     # Live leaderboard: every view refitted from the votes once a minute.
-    "refresh-leaderboard": {"task": "arena.ratings.tasks.leaderboard_refresh", "schedule": 60.0},
+    "refresh-leaderboard": {
+        "task": "arena.ratings.tasks.leaderboard_refresh",
+        "schedule": LEADERBOARD_REFRESH_SECONDS,
+    },
     # Conversations past the retention period are deleted once a day.
     "purge-old-conversations": {"task": "arena.battles.tasks.conversations_purge", "schedule": 24 * 3600.0},
     # Voters whose choices are improbable under the current ratings are flagged for review.
@@ -229,7 +258,8 @@ if not REDIS_URL:
 # Behind a TLS proxy, uvicorn reads X-Forwarded-Proto from the addresses in FORWARDED_ALLOW_IPS, so
 # Django sees https without SECURE_PROXY_SSL_HEADER (which would trust the header from anyone).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP inside the network
+# Load balancers, orchestrators and Prometheus reach these over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
@@ -443,13 +473,22 @@ AX_FEEDBACK_PER_HOUR = env_int("AX_FEEDBACK_PER_HOUR", 5)
 # Load the search analyser when a web or worker process starts (off only for tools that never search).
 AX_SEARCH_WARM_UP = os.environ.get("AX_SEARCH_WARM_UP", "1") == "1"
 
-# --- Logging: endpoint keys and prompts are never logged --------------------------------------------
+# --- Logging, metrics, shutdown --------------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
-}
+# One JSON object a line with the request id (core/logs.py) unless DEBUG, where a developer reads
+# plain lines; LOG_FORMAT=json|plain overrides. Prompts, answers, keys and raw addresses are never
+# logged, whatever LOG_LEVEL says.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), json=LOG_FORMAT == "json")
+# /metrics (Prometheus text) answers these networks, and anyone sending `Authorization: Bearer
+# METRICS_TOKEN` when that is set; everyone else gets 404. The gunicorn configuration sets
+# PROMETHEUS_MULTIPROC_DIR so one scrape sums every worker of a node.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # prometheus_client keeps each process's values in files there (multi-process mode): it must exist
+    # before the first metric is made, in every process (web, Celery, manage.py) of an image that sets it.
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+METRICS_NETWORKS = env_list("METRICS_NETWORKS", ["127.0.0.0/8", "::1/128"])
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# On SIGTERM a web process stops accepting, lets the battle turns it streams finish for up to this
+# long, then closes what is left (recorded as cancelled turns). gunicorn's graceful timeout is longer.
+PORTAL_DRAIN_SECONDS = float(os.environ.get("PORTAL_DRAIN_SECONDS", "60"))

@@ -7,13 +7,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from arena import staff_urls as arena_staff_urls
-from portal import views
+from portal import metrics_view, views
 
 staff_patterns = ([path("", views.staff_home, name="home"), *arena_staff_urls.urlpatterns], "staff")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("healthz/ready", views.healthz_ready, name="healthz_ready"),
+    path("metrics", metrics_view.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

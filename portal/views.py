@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from core import roles
+from core import draining, roles
 from evaluation.models import Round
 from portal.health import health_report
 
@@ -31,6 +31,24 @@ def healthz(request):
         body["failing"] = [name for name, item in report.items() if not item["ok"]]
         body["components"] = report
     return JsonResponse(body, status=200 if ok else 503)
+
+
+@never_cache
+@require_GET
+def healthz_live(request):
+    """Liveness: this process answers. Nothing behind it is asked: a database outage must not make
+    an orchestrator restart every web process at once."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def healthz_ready(request):
+    """Readiness: send this process citizens? Not while it drains for shutdown, nor while the
+    database, cache, channel layer or broker fails. The detail as for /healthz."""
+    if draining.is_draining():
+        return JsonResponse({"status": "draining"}, status=503)
+    return healthz(request)
 
 
 def _from_monitoring_network(request) -> bool:

@@ -11,7 +11,7 @@ import uvicorn
 class ServerThread:
     """Runs `app` on 127.0.0.1 with an ephemeral port. Use as a context manager or start()/stop()."""
 
-    def __init__(self, app, *, lifespan: str = "off", **config) -> None:
+    def __init__(self, app, *, lifespan: str = "off", server_class=uvicorn.Server, **config) -> None:
         self.config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -23,7 +23,7 @@ class ServerThread:
             ws_max_size=64 * 1024,
             **config,
         )
-        self.server = uvicorn.Server(self.config)
+        self.server = server_class(self.config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.port = 0
 

@@ -15,9 +15,14 @@ from arena.battles import turn
 from arena.battles.events import CLOSE_NO_CONSENT, BattleOpened, Event, Refused
 from arena.consent import session_voter
 from arena.safety import limits
+from core import draining
 
 
 class BattleConsumer(AsyncJsonWebsocketConsumer):
+    # Nobody addresses a battle socket (it relays the turn it runs itself), so it listens on no channel
+    # layer: no socket holds a Redis connection, and a Redis restart cannot break one mid-battle.
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         self.battle_id: str | None = None
         self.turn_task: asyncio.Task | None = None
@@ -68,6 +73,7 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self._bad_message()
 
+    @draining.tracked_turn
     async def _relay_turn(self, text) -> None:
         # aclosing: when the citizen leaves mid-turn the runner is closed at once, so it records the
         # cancelled turn and releases the battle now rather than whenever the generator is collected.

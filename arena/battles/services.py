@@ -23,6 +23,7 @@ from arena.panel.reasons import ReasonInput
 from arena.panel.services import panel_voter
 from arena.ratings.tasks import leaderboard_refresh
 from arena.safety import limits
+from core import metrics
 
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
 
@@ -190,6 +191,7 @@ def vote_record(
             network=client.network if client and client.network != "unknown" else "",
         )
         ledger_append(vote=vote)
+        metrics.vote_stored(vote.inclusion)
         if reason is not None:
             VoteReason.objects.create(vote=vote, criteria=list(reason.criteria), text=reason.text)
         battle.status = Battle.Status.VOTED
@@ -212,7 +214,7 @@ REFRESH_LOCK = "arena:leaderboard-refresh"
 
 def leaderboard_refresh_soon() -> None:
     """Queue a leaderboard refit after this commit, at most once a minute however fast votes come."""
-    if cache.add(REFRESH_LOCK, 1, timeout=60):
+    if cache.add(REFRESH_LOCK, 1, timeout=settings.LEADERBOARD_REFRESH_AFTER_VOTE_SECONDS):
         leaderboard_refresh.delay_on_commit()
 
 
@@ -226,6 +228,7 @@ def citizen_data_delete(*, voter: str) -> dict[str, int]:
     with transaction.atomic():
         turns, _details = Turn.objects.filter(battle__voter=voter).delete()
         votes = Vote.objects.filter(voter=voter).update(inclusion=Vote.Inclusion.DELETED_BY_CITIZEN)
+        metrics.votes_excluded(Vote.Inclusion.DELETED_BY_CITIZEN, votes)
         Battle.objects.filter(voter=voter).update(
             chars_a=0, chars_b=0, headers_a=0, headers_b=0, lists_a=0, lists_b=0, bold_a=0, bold_b=0
         )

@@ -54,6 +54,7 @@ from arena.models import Battle, ModelEndpoint, Team
 from arena.panel.services import panel_voter
 from arena.safety import limits, moderation, textnorm
 from arena.safety.redaction import LABELS, StreamRedactor, redact
+from core import metrics
 
 RESPONSE_WINDOW = 200  # characters of an answer kept in view of the response rules
 # An answer carrying this many invisible characters (or any tag character) is marked: a model has no
@@ -355,6 +356,7 @@ async def turn_record(
     admitted: _Admitted, sides: dict[str, _Side], *, started_at, identity_leak: bool, cancelled: bool
 ):
     """Store the turn. A cancelled turn keeps what was streamed and only releases the battle."""
+    metrics.turn_observed(sides.values(), cancelled=cancelled)
     if not (sides["a"].text or sides["b"].text):
         # Nothing streamed (a refused or dead endpoint on both sides): the characters are given back.
         await sync_to_async(admitted.allowance.give_back_chars)()

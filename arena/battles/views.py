@@ -1,8 +1,10 @@
 import json
+import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +19,8 @@ from arena.panel import services as panel
 from arena.panel.reasons import CRITERIA, ReasonInvalid, reason_clean
 from arena.safety import limits, redaction
 from arena.safety.limits import LimitExceeded
+
+log = logging.getLogger(__name__)
 
 
 @require_GET
@@ -63,6 +67,9 @@ def _arena_messages() -> dict[str, str]:
         "votableLast": _("두 답변이 모두 끝났습니다. 질문 횟수를 모두 사용했으니 투표해 주세요."),
         "failed": _("한쪽 모델이 답하지 못해 이 대결은 투표할 수 없습니다. 새 대결을 시작해 주세요."),
         "disconnected": _("서버와 연결이 끊겼습니다. 새 대결을 시작해 주세요."),
+        "disconnectedIdle": _(
+            "서버와 연결이 끊겨 이 대결에는 더 질문할 수 없습니다. 지금까지의 답변으로 투표하거나 새 대결을 시작해 주세요."
+        ),
         "disconnectedVotable": _(
             "서버와 연결이 끊겨 마지막 질문의 답변은 멈췄습니다. 앞서 끝난 답변으로 투표할 수 있습니다."
         ),
@@ -152,6 +159,12 @@ def vote(request):
         return response
     except BattleNotVotable as error:
         return render(request, "arena/partials/vote_error.html", {"message": error.message}, status=409)
+    except DatabaseError:
+        # The connection dropped mid-vote: the transaction was rolled back whole, so nothing of the
+        # vote is stored and trying again is safe (a vote that did commit is returned as it is).
+        log.warning("vote not stored: the database connection failed", exc_info=True)
+        message = _("투표를 저장하지 못했습니다. 아무것도 기록되지 않았으니 잠시 뒤 다시 투표해 주세요.")
+        return render(request, "arena/partials/vote_error.html", {"message": message}, status=503)
     battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=voter)
     if request.htmx:
         return render(request, "arena/partials/reveal.html", {"battle": battle_obj, "oob": True})

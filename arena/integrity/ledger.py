@@ -122,3 +122,22 @@ def ledger_verify() -> Verification:
     if unchained is not None:
         return Verification(False, checked, unchained, f"vote {unchained} is not in the ledger")
     return Verification(True, checked)
+
+
+def ledger_matches(*, head: dict, roots: list[dict]) -> str | None:
+    """Does the stored chain reach this head (seq, entry_hash) through these daily roots (day,
+    last_seq, root_hash), as a backup recorded them? Returns the first difference, or None. Run after
+    ledger_verify, which proves the chain itself."""
+    if head["seq"]:
+        entry = VoteLedgerEntry.objects.filter(seq=head["seq"]).first()
+        if entry is None or entry.entry_hash != head["entry_hash"]:
+            return f"entry {head['seq']} is not the head recorded at the backup"
+    stored = {r.day.isoformat(): r for r in LedgerRoot.objects.all()}
+    for root in roots:
+        mine = stored.get(root["day"])
+        if mine is None or (mine.root_hash, mine.last_seq) != (root["root_hash"], root["last_seq"]):
+            return f"the daily root of {root['day']} differs from the backup's"
+        entry = VoteLedgerEntry.objects.filter(seq=root["last_seq"]).first()
+        if entry is None or entry.entry_hash != root["root_hash"]:
+            return f"the chain does not pass through the daily root of {root['day']}"
+    return None

@@ -23,6 +23,7 @@ from arena.integrity import anomaly
 from arena.models import Campaign, ModelEndpoint, NetworkFlag, PanelMember, Vote, VoterFlag
 from arena.ratings import bradley_terry as ratings
 from arena.ratings.tables import OUTCOME
+from core import metrics
 from core.audit import audit_record
 
 ALPHA = 0.01
@@ -71,6 +72,7 @@ def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:
             changed += Vote.objects.filter(voter=voter, inclusion=Vote.Inclusion.VALID).update(
                 inclusion=Vote.Inclusion.ANOMALOUS_VOTER
             )
+        metrics.votes_excluded(Vote.Inclusion.ANOMALOUS_VOTER, changed)
     return {"voters": len(voters), "flagged": len(hits), "votes": changed}
 
 
@@ -179,9 +181,11 @@ def _burst_flag(*, network, window_start, window, voters, favoured, backed, test
                 "reason": reason,
             },
         )
-        return Vote.objects.filter(pk__in=vote_ids, inclusion=Vote.Inclusion.VALID).update(
+        excluded = Vote.objects.filter(pk__in=vote_ids, inclusion=Vote.Inclusion.VALID).update(
             inclusion=Vote.Inclusion.NETWORK_BURST, flag=flag
         )
+        metrics.votes_excluded(Vote.Inclusion.NETWORK_BURST, excluded)
+        return excluded
 
 
 @transaction.atomic
@@ -234,6 +238,7 @@ def voter_exclude(*, flag: VoterFlag, reviewer, reason: str) -> int:
     changed = Vote.objects.filter(
         voter=flag.voter, inclusion__in=[Vote.Inclusion.VALID, Vote.Inclusion.ANOMALOUS_VOTER]
     ).update(inclusion=Vote.Inclusion.STAFF_EXCLUDED)
+    metrics.votes_excluded(Vote.Inclusion.STAFF_EXCLUDED, changed)
     _decide(flag, VoterFlag.Status.EXCLUDED, reviewer, reason)
     audit_record(
         actor=reviewer,

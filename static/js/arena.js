@@ -84,7 +84,17 @@
     socket.addEventListener("close", function (event) {
       if (event.code === protocol.close.no_consent) { location.reload(); return; }  // show the notice
       socket = null;
-      if (!busy) return;
+      if (!busy) {
+        // Closed between turns (a node restarting for a deploy closes idle sockets): a new socket would
+        // start another battle, so this one takes no more questions; its finished turns can be voted on.
+        if (votableTurns && !closed) {
+          closed = true;
+          input.disabled = true;
+          sendButton.disabled = true;
+          announce(text.disconnectedIdle);
+        }
+        return;
+      }
       if (!votableTurns) { closeBattle(text.disconnected); return; }
       // The server keeps the turns that finished and drops the interrupted one: they can still be voted on.
       closed = true;

@@ -183,7 +183,9 @@ def main() -> None:
     # layer, and no vote is cast here), so the portal runs with DEBUG on: production refuses to start
     # with them. DEBUG's query log does not enter the figures: no query runs per token.
     pacer = subprocess.Popen(
-        [py, "-m", "tests.benchmarks.pacer", str(pacer_port), str(TOKENS), str(RATE)], cwd=ROOT
+        [py, "-m", "tests.benchmarks.pacer", str(pacer_port), str(TOKENS), str(RATE)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
     )
     portal = subprocess.Popen(
         [

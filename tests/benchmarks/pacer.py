@@ -1,13 +1,18 @@
 """A model endpoint that only paces tokens: each token carries the wall-clock time it was written.
 
-Run as `python -m tests.benchmarks.pacer PORT TOKENS RATE`. Deliberately minimal (raw asyncio, no
-framework) so that nearly all measured delay is the portal's.
+Run as `python -m tests.benchmarks.pacer PORT TOKENS RATE [HOST]` (PORT 0: any free port, printed on
+the first line of stdout). Deliberately minimal (raw asyncio, no framework) so that nearly all
+measured delay is the portal's. A prompt containing `pace:TOKENS:RATE` overrides the pace of its
+answer (the topology tests make one battle long and another short that way).
 """
 
 import asyncio
 import json
+import re
 import sys
 import time
+
+PACE = re.compile(rb"pace:(\d+):(\d+(?:\.\d+)?)")
 
 
 async def handle(reader, writer, tokens: int, rate: float) -> None:
@@ -38,6 +43,8 @@ async def handle(reader, writer, tokens: int, rate: float) -> None:
             writer.write(payload)
             await writer.drain()
             return
+        if match := PACE.search(body):
+            tokens, rate = int(match.group(1)), float(match.group(2))
         writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n")
         interval = 1.0 / rate
         for _ in range(tokens):
@@ -55,10 +62,9 @@ async def handle(reader, writer, tokens: int, rate: float) -> None:
         writer.close()
 
 
-async def main(port: int, tokens: int, rate: float) -> None:
-    server = await asyncio.start_server(
-        lambda r, w: handle(r, w, tokens, rate), "127.0.0.1", port, backlog=4096
-    )
+async def main(port: int, tokens: int, rate: float, host: str = "127.0.0.1") -> None:
+    server = await asyncio.start_server(lambda r, w: handle(r, w, tokens, rate), host, port, backlog=4096)
+    print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
         await server.serve_forever()
 
@@ -66,4 +72,4 @@ async def main(port: int, tokens: int, rate: float) -> None:
 if __name__ == "__main__":
     import uvloop
 
-    uvloop.run(main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])))
+    uvloop.run(main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), *sys.argv[4:5]))
