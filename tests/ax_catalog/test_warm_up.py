@@ -62,15 +62,13 @@ def test_the_first_search_after_a_restart_does_not_wait_for_the_analyser(tmp_pat
             time.sleep(0.1)
         text = Path(log.name).read_text()
         assert LOADED in text.split("Uvicorn running")[0]  # loaded before the server took a request
-        start = time.perf_counter()
         response = httpx.get(
             f"http://127.0.0.1:{port}/api/v1/ax/use-cases/", params={"q": "민원 상담 챗봇"}, timeout=30
         )
-        first = time.perf_counter() - start
         assert response.status_code == 200 and response.json()["count"] == 0
-        assert LOADED not in Path(log.name).read_text().split("Uvicorn running")[1]  # not loaded again
-        # Loading takes seconds (4 s on an idle machine); a search on a loaded analyser takes milliseconds.
-        assert first < 2.0, first
+        # Not loaded again by the search: it found the analyser ready (how long the first search takes
+        # with and without the warm-up is a figure `make bench` prints, never a timed assertion here).
+        assert LOADED not in Path(log.name).read_text().split("Uvicorn running")[1]
     finally:
         server.terminate()
         server.wait(timeout=20)
