@@ -33,7 +33,12 @@ def sampler_pool() -> tuple[list[ModelEndpoint], list[int], list[float]]:
     endpoints = list(ModelEndpoint.objects.available().select_related("team").order_by("team_id", "pk"))
     team_ids = sorted({e.team_id for e in endpoints})
     index = {team_id: i for i, team_id in enumerate(team_ids)}
-    return endpoints, [index[e.team_id] for e in endpoints], [1.0] * len(team_ids)
+    return endpoints, [index[e.team_id] for e in endpoints], team_weights(team_ids)
+
+
+def team_weights(team_ids: list[int]) -> list[float]:
+    """The sampler's target weight of each team: equal. One place, read by the exposure page too."""
+    return [1.0] * len(team_ids)
 
 
 def battle_create(*, voter: str) -> Battle:
