@@ -57,12 +57,18 @@ class FlakyServer:
         request = json.loads(body)
         self.bodies.append(request)
         if self.mode == "fail":
-            return await self._json(send, 500, {"error": {"message": "CUDA out of memory", "type": "server_error"}})
+            return await self._json(
+                send, 500, {"error": {"message": "CUDA out of memory", "type": "server_error"}}
+            )
         if self.mode == "slow":
             await asyncio.sleep(5)
         if self.mode == "no_seed" and "seed" in request:
             return await self._json(send, 400, {"error": {"message": "Unrecognized request argument: seed"}})
-        answer = {"index": 0, "message": {"role": "assistant", "content": "고정된 답입니다."}, "finish_reason": "stop"}
+        answer = {
+            "index": 0,
+            "message": {"role": "assistant", "content": "고정된 답입니다."},
+            "finish_reason": "stop",
+        }
         return await self._json(send, 200, {"object": "chat.completion", "choices": [answer]})
 
     @staticmethod
@@ -78,7 +84,11 @@ def flaky(mode: str):
 
 
 def register(team: str, base_url: str, model_id: str) -> ModelEndpoint:
-    return attest(endpoint_register(team=team, model=f"{team}-모델", base_url=base_url, model_id=model_id, internal=True)[0])
+    return attest(
+        endpoint_register(
+            team=team, model=f"{team}-모델", base_url=base_url, model_id=model_id, internal=True
+        )[0]
+    )
 
 
 def test_a_model_swapped_behind_the_same_endpoint_is_caught_and_suspended(switchable, client, seed_data):
@@ -109,10 +119,15 @@ def test_a_model_swapped_behind_the_same_endpoint_is_caught_and_suspended(switch
         hashlib.sha256(p.encode()).hexdigest() for p in DEVELOPMENT_PROMPTS
     }
     # Clearing (say the team proves it is the same model) needs a reason, restores it and re-baselines.
-    assert client.post(f"/staff/versions/drift/{drifted.pk}/", {"action": "clear", "reason": "짧"}).status_code == 302
+    assert (
+        client.post(f"/staff/versions/drift/{drifted.pk}/", {"action": "clear", "reason": "짧"}).status_code
+        == 302
+    )
     x.refresh_from_db()
     assert x.suspended_at is not None and not AuditLog.objects.filter(action="drift_cleared").exists()
-    client.post(f"/staff/versions/drift/{drifted.pk}/", {"action": "clear", "reason": "팀이 같은 가중치임을 증명함"})
+    client.post(
+        f"/staff/versions/drift/{drifted.pk}/", {"action": "clear", "reason": "팀이 같은 가중치임을 증명함"}
+    )
     x.refresh_from_db()
     assert x.suspended_at is None and x in ModelEndpoint.objects.available()
     entry = AuditLog.objects.get(action="drift_cleared")
@@ -129,7 +144,9 @@ def test_a_confirmed_drift_retires_the_version_for_a_version_mismatch(switchable
     canaries_run.delay()
     drifted = CanaryRun.objects.get(endpoint=x, outcome="drifted")
     client.force_login(make_user("reviewer", roles.MINISTRY_REVIEWER))
-    client.post(f"/staff/versions/drift/{drifted.pk}/", {"action": "confirm", "reason": "다른 모델의 답과 일치"})
+    client.post(
+        f"/staff/versions/drift/{drifted.pk}/", {"action": "confirm", "reason": "다른 모델의 답과 일치"}
+    )
     x.refresh_from_db()
     assert x.retired_on == timezone.localdate() and x.retirement_reason == "version_mismatch"
     assert AuditLog.objects.filter(action="drift_confirmed", target=f"endpoint:{x.pk}").exists()
@@ -163,8 +180,12 @@ def test_a_canary_that_times_out_is_unhealthy_not_drifted(settings, switchable):
     with thread:
         slow = register("느린팀", thread.url + "/v1", "m")
         CanaryRun.objects.create(  # a baseline exists, so a comparison would have been possible
-            endpoint=slow, version="m", outcome="baseline", is_baseline=True,
-            started_at=timezone.now(), finished_at=timezone.now(),
+            endpoint=slow,
+            version="m",
+            outcome="baseline",
+            is_baseline=True,
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
         )
         assert canaries_run.delay().get() == {slow.pk: "unhealthy"}
         assert endpoints_probe.delay().get()[slow.pk].startswith("timeout")
@@ -197,7 +218,13 @@ def test_canary_answers_never_reach_the_export_or_the_public_pages(switchable, c
     export_votes(tmp_path)
     for path in tmp_path.iterdir():
         assert "대한민국의 수도" not in path.read_text(encoding="utf-8"), path.name
-    for page in ("/leaderboard/", f"/arena/models/{x.pk}/", "/methodology/", "/methodology/changes/", "/leaderboard/exposure/"):
+    for page in (
+        "/leaderboard/",
+        f"/arena/models/{x.pk}/",
+        "/methodology/",
+        "/methodology/changes/",
+        "/leaderboard/exposure/",
+    ):
         assert "대한민국의 수도" not in client.get(page).content.decode(), page
 
 

@@ -65,7 +65,12 @@ def test_one_team_alone_cannot_battle():
 
 def _battle(a: ModelEndpoint, b: ModelEndpoint, when: dt.datetime) -> None:
     battle = Battle.objects.create(
-        id=uuid.uuid4(), voter="v", model_a=a, model_b=b, model_a_version="x", model_b_version="x",
+        id=uuid.uuid4(),
+        voter="v",
+        model_a=a,
+        model_b=b,
+        model_a_version="x",
+        model_b_version="x",
         pair_probability=0.1,
     )
     Battle.objects.filter(pk=battle.pk).update(created_at=when)
@@ -98,7 +103,9 @@ def test_the_exposure_figures_match_a_hand_count(three_teams):
             _battle(x, y, when)
     current, previous = exposure_windows(weeks=2, now=NOW)
     # This week by hand: 10 battles; 가팀 in 8, 나팀 in 7 (its two versions together), 다팀 in 5.
-    assert current.current and current.start == dt.datetime(2026, 11, 30, tzinfo=SEOUL) and current.battles == 10
+    assert (
+        current.current and current.start == dt.datetime(2026, 11, 30, tzinfo=SEOUL) and current.battles == 10
+    )
     by_team = {t.team: t for t in current.teams}
     assert {k: (t.battles, t.share) for k, t in by_team.items()} == {
         "가팀": (8, 0.8),
