@@ -51,7 +51,9 @@ VOTES_COUNTED = Gauge(
     multiprocess_mode="mostrecent",
 )
 CANARY_DRIFT = Counter(
-    "kai_canary_drift_total", "Canary prompts whose answers drifted from the model's baseline", ["model"]
+    "kai_canary_drift_total",
+    "Canary runs that drifted from the model's baseline (the version suspended)",
+    ["model"],
 )
 DRAINING = Gauge(
     "kai_draining", "1 while this process finishes its battles before it stops", multiprocess_mode="livemax"
@@ -96,5 +98,5 @@ def snapshots_observed(snapshots: Iterable[Any]) -> None:
 
 
 def canary_drift_record(model: str | int) -> None:
-    """One canary answer drifted from its model's baseline (`model`: the endpoint id)."""
+    """A canary run drifted from its model's baseline and suspended it (`model`: the endpoint id)."""
     CANARY_DRIFT.labels(model=str(model)).inc()

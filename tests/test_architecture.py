@@ -43,6 +43,8 @@ ARENA_CONTEXT_IMPORTS = {
 PURE_MODULES = (
     "arena/ratings/bradley_terry.py",
     "arena/ratings/raking.py",
+    "arena/ratings/listing.py",
+    "arena/endpoints/similarity.py",
     "arena/integrity/anomaly.py",
     "arena/safety/redaction.py",
     "arena/safety/textnorm.py",

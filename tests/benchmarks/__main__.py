@@ -10,6 +10,7 @@ BENCHMARKS = [
     "tests.benchmarks.bench_ax_catalog",
     "tests.benchmarks.bench_arena_streaming",
     "tests.benchmarks.bench_topology",
+    "tests.benchmarks.bench_canaries",
 ]
 
 
