@@ -21,6 +21,7 @@ from arena.battles.services import vote_record
 from arena.consent import consent_give, session_voter
 from arena.integrity.ledger import roots_publish
 from tests.arena.factories import endpoints, finished_battle
+from tests.conftest import attest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def voted(seed_data):
     from django.contrib.sessions.backends.db import SessionStore
 
-    endpoints(2)
+    for endpoint in endpoints(2):
+        attest(endpoint)
     session = SessionStore()
     consent_give(session)
     session.save()

@@ -20,11 +20,11 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from arena.consent import consent_give
-from arena.endpoints.services import endpoint_register
 from arena.models import Battle, Turn
 from core import draining
 from core.logs import PortalJsonFormatter, RequestIdFilter
 from portal.workers import DrainingServer
+from tests.conftest import register_attested
 from tests.servers import ServerThread
 from tests.topology import log_lines, metric_value
 
@@ -39,7 +39,7 @@ def two_demo_endpoints(demo_endpoints):
 
 @pytest.fixture
 def one_dead_endpoint(demo_endpoints):
-    dead = endpoint_register(
+    dead = register_attested(
         team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="broken", internal=True
     )[0]
     return [*demo_endpoints("demo-garam"), dead]
@@ -231,7 +231,7 @@ async def test_a_worker_told_to_stop_finishes_short_turns_and_cleanly_fails_long
     from portal.routing import application
 
     for name in ("A", "B"):
-        await database_sync_to_async(endpoint_register)(
+        await database_sync_to_async(register_attested)(
             team=f"페이서 {name}",
             model=f"pace-{name}",
             base_url=pacer,
