@@ -15,9 +15,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from arena.battles.demo import demo_attest
 from arena.endpoints.demo_models import BY_ID, compose_answer
 from arena.integrity.ledger import ledger_append
-from arena.models import Attestation, Battle, ModelEndpoint, Turn, Vote
+from arena.models import Battle, ModelEndpoint, Turn, Vote
 from arena.ratings.snapshots import snapshot_recompute
 from core import roles
 from evaluation import appeals, originality, services
@@ -200,13 +201,6 @@ def _demo_reviews(battles: list[Battle], rng) -> None:
 
 FINAL_SLUG = "final-demo"
 # Demo sizes (total, active) in parameters: fictional, chosen to make the efficiency block differ.
-SIZES = {
-    "demo-garam": (8_000_000_000, 8_000_000_000),
-    "demo-narae": (32_000_000_000, 32_000_000_000),
-    "demo-daon": (14_000_000_000, 14_000_000_000),
-    "demo-raon": (72_000_000_000, 12_000_000_000),
-    "demo-maru": (120_000_000_000, 20_000_000_000),
-}
 FINAL_BENCHMARKS = {
     "global": [("글로벌-추론", 82.0), ("글로벌-수학", 78.0), ("글로벌-코딩", 74.0)],
     "nia": [("NIA-지식", None), ("NIA-안전성", None)],
@@ -215,25 +209,6 @@ FINAL_BENCHMARKS = {
 EXAMPLE = "https://example.org/k-ai-demo"
 FINAL_TEAMS = 4
 REPRESENTATIVE = "demo-team"
-
-
-def _attest(endpoint: ModelEndpoint) -> None:
-    total, active = SIZES[endpoint.model_id]
-    Attestation.objects.get_or_create(
-        endpoint=endpoint,
-        defaults={
-            "checkpoint": f"sha256:demo-{endpoint.model_id}",
-            "params_total": total,
-            "params_active": active,
-            "licence": "Apache-2.0 (데모)",
-            "open_weights": True,
-            "release_url": f"{EXAMPLE}/{endpoint.model_id}",
-            "release_date": dt.date(2026, 11, 1),
-            "statement": "데모: 가상의 확인서입니다. 실제 모델이 아닙니다.",
-            "signed_by_name": "데모 팀 책임자",
-            "signed_at": timezone.now(),
-        },
-    )
 
 
 def _final_benchmarks(entry: RoundTeam, subs: dict, rng, *, spread_team: bool, bare_team: bool) -> None:
@@ -394,7 +369,7 @@ def demo_final_round_load(*, reviewer, representative=None, seed: int = 11) -> R
     frozen, spread = by_skill[0], by_skill[-1]
     subs = {s.key: s for s in round_obj.blocks.get(key="benchmark").sub_items.all()}
     for entry in entries:
-        _attest(entry.endpoint)
+        demo_attest(entry.endpoint)
         entry.hub_repo = f"k-ai-demo/{entry.endpoint.model_id}"
         entry.save(update_fields=["hub_repo"])
         _final_benchmarks(entry, subs, rng, spread_team=entry == spread, bare_team=entry == by_skill[1])

@@ -44,24 +44,26 @@ def register_attested(**kwargs):
 
 @pytest.fixture
 def demo_endpoints(demo_models_url):
-    """Register built-in demo models (by model id) as attested endpoints of their demo teams."""
+    """Register built-in demo models (by model id) as endpoints of their demo teams, attested as the
+    demo attests them (with their made-up sizes)."""
+    from arena.battles.demo import demo_attest
     from arena.endpoints.demo_models import BY_ID
     from arena.endpoints.services import endpoint_register
 
     def register(*model_ids: str):
-        return [
-            attest(
-                endpoint_register(
-                    team=BY_ID[m].team,
-                    model=BY_ID[m].name,
-                    base_url=demo_models_url + "/v1",
-                    model_id=m,
-                    internal=True,
-                    is_demo=True,
-                )[0]
-            )
-            for m in model_ids
-        ]
+        registered = []
+        for m in model_ids:
+            endpoint = endpoint_register(
+                team=BY_ID[m].team,
+                model=BY_ID[m].name,
+                base_url=demo_models_url + "/v1",
+                model_id=m,
+                internal=True,
+                is_demo=True,
+            )[0]
+            demo_attest(endpoint)
+            registered.append(endpoint)
+        return registered
 
     return register
 

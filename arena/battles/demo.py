@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from arena.battles import sampling
-from arena.endpoints.demo_models import BY_ID, compose_answer
+from arena.endpoints.demo_models import BY_ID, DEMO_SIZES, compose_answer
 from arena.endpoints.services import endpoint_register
 from arena.endpoints.versions import attestation_sign, version_retire
 from arena.integrity.ledger import chain_hash, vote_facts
@@ -34,16 +34,22 @@ STRENGTH = {
 PROMPTS = ["전입신고는 어떻게 하나요?", "여권 재발급에 필요한 서류는?", "분리배출 기준을 정리해 주세요."]
 
 
-def _attest(endpoint: ModelEndpoint, signed_at: dt.datetime) -> None:
+def demo_attest(endpoint: ModelEndpoint, signed_at: dt.datetime | None = None) -> None:
+    """The made-up attestation of a demo version (sizes from DEMO_SIZES), signed through the same
+    audited service a team's is; a version that already has one keeps it."""
     if hasattr(endpoint, "attestation"):
         return
+    total, active = DEMO_SIZES.get(endpoint.model_id, (None, None))
     attestation_sign(
         endpoint=endpoint,
         signed_at=signed_at,
         checkpoint=f"sha256:{endpoint.model_id}-demo",
-        params_total=None,
-        licence="데모 (가상)",
+        params_total=total,
+        params_active=active,
+        licence="Apache-2.0 (데모)",
+        open_weights=True,
         release_url=f"https://example.org/k-ai-demo/{endpoint.model_id}",
+        release_date=dt.date(2026, 11, 1),
         statement="데모: 시연용 가상의 확인서입니다. 평가받는 데모 모델은 공개된 데모 모델과 같다고 가정합니다.",
         signed_by_name="데모 책임자",
     )
@@ -55,7 +61,7 @@ def demo_versions_load(*, base_url: str, battles: int = 4000, seed: int = 11) ->
     now = timezone.now()
     demo = list(ModelEndpoint.objects.filter(team__is_demo=True).select_related("team"))
     for endpoint in demo:
-        _attest(endpoint, now - dt.timedelta(days=30))
+        demo_attest(endpoint, now - dt.timedelta(days=30))
     if ModelEndpoint.objects.filter(model_id=RETIRED[2], team__name=RETIRED[0]).exists():
         return False
     old, _ = endpoint_register(
@@ -64,7 +70,7 @@ def demo_versions_load(*, base_url: str, battles: int = 4000, seed: int = 11) ->
     # The old version was registered before its battles, three weeks ago and more.
     ModelEndpoint.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(days=30))
     old.refresh_from_db()
-    _attest(old, now - dt.timedelta(days=30))
+    demo_attest(old, now - dt.timedelta(days=30))
     by_id = {e.model_id: e for e in ModelEndpoint.objects.filter(team__is_demo=True).select_related("team")}
     rng = random.Random(seed)
     strengths = np.random.default_rng(seed)

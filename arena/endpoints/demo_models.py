@@ -63,6 +63,18 @@ DEMO_MODELS: tuple[DemoModel, ...] = (
     ),
 )
 BY_ID = {model.model_id: model for model in DEMO_MODELS}
+# What each demo version "attests" (total, active parameters): made up, of the sizes real programme
+# models have, so the demo's model cards, energy classes and efficiency block have figures to show.
+# One mixture-of-experts model (raon, maru) shows active below total.
+DEMO_SIZES: dict[str, tuple[int, int]] = {
+    "demo-garam": (8_000_000_000, 8_000_000_000),
+    "demo-garam-2": (8_000_000_000, 8_000_000_000),
+    "demo-narae": (32_000_000_000, 32_000_000_000),
+    "demo-narae-0.9": (32_000_000_000, 32_000_000_000),
+    "demo-daon": (14_000_000_000, 14_000_000_000),
+    "demo-raon": (72_000_000_000, 12_000_000_000),
+    "demo-maru": (120_000_000_000, 20_000_000_000),
+}
 
 _OPENINGS = [
     "말씀하신 '{topic}'에 대해 정리해 보겠습니다.",
