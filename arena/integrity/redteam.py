@@ -203,6 +203,8 @@ def attack_log(
         per_voter = rng.integers(40, 121, votes // 40 + 1)
         per_voter = per_voter[: int(np.searchsorted(np.cumsum(per_voter), votes)) + 1]
         per_voter[-1] -= int(per_voter.sum()) - votes
+        if len(per_voter) > 1 and per_voter[-1] < 40:  # no stub account: the rest joins the one before
+            per_voter = np.r_[per_voter[:-2], per_voter[-2] + per_voter[-1]]
         per_voter = per_voter[per_voter > 0]
         voter, day = _days(rng, per_voter, spread=6.0)
         network = np.full(len(voter), -1)
