@@ -793,3 +793,22 @@ class DataReport(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
+
+
+class RedTeamRun(models.Model):
+    """One replay of the rigging red team (`manage.py redteam`): its figures, as published on
+    /methodology/ with the date and the method version they were measured with."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    votes = models.PositiveIntegerField(_("정상 투표 수"))
+    seed = models.PositiveIntegerField()
+    method_version = models.CharField(_("방법 버전"), max_length=40)
+    report = models.JSONField(_("결과"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("조작 대응 시험")
+        verbose_name_plural = _("조작 대응 시험")
+
+    def __str__(self) -> str:
+        return f"red team {self.created_at:%Y-%m-%d} ({self.votes} votes)"

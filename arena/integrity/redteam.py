@@ -428,6 +428,8 @@ def replay(
     flip: bool = True,
     noise: bool = True,
 ) -> Report:
+    if n_models < 2:
+        raise ValueError("need at least two models")
     if votes < n_models:
         raise ValueError("fewer votes than models")
     for share in shares:
@@ -475,3 +477,78 @@ def replay(
             "alpha_e": defences.ALPHA_E,
         },
     )
+
+
+def as_dict(report: Report) -> dict:
+    """JSON-ready figures, as stored with each run and shown on /methodology/."""
+    return {
+        "votes": report.votes,
+        "models": report.models,
+        "seed": report.seed,
+        "honest_voters": report.honest_voters,
+        "rows": [
+            {
+                "attack": r.attack,
+                "share": r.share,
+                "rigged_votes": r.rigged_votes,
+                "riggers": r.riggers,
+                "rank_clean": r.rank_clean,
+                "rank_attacked": r.rank_attacked,
+                "rank_defended": r.rank_defended,
+                "rank_clean_defended": r.rank_clean_defended,
+                "change_without": r.change_without,
+                "change_with": r.change_with,
+                "caught": round(r.caught, 4),
+                "honest_flagged": round(r.honest_flagged, 5),
+            }
+            for r in report.rows
+        ],
+        "flips": [
+            {"attack": f.attack, "without": f.without_defences, "with": f.with_defences, "limit": f.limit}
+            for f in report.flips
+        ],
+        "noise": {
+            "votes": report.noise_votes,
+            "share": NOISE_SHARE,
+            "move_without": report.noise_move_without,
+            "move_with": report.noise_move_with,
+        },
+        "settings": report.settings,
+        "goals": GOALS,
+    }
+
+
+def table_lines(report: Report) -> list[str]:
+    """The red-team table with the goals beside each figure."""
+    goal_caught, goal_false = GOALS["caught"], GOALS["honest_flagged"]
+    lines = [
+        f"{report.votes:,} honest votes from {report.honest_voters:,} voters, {report.models} models, seed "
+        f"{report.seed}; target ranked {TARGET + 1}; classifier accuracy {ACCURACY:.0%}",
+        f"{'attack':<12} {'share':>6} {'rigged':>7} {'accounts':>8} {'rank clean->rigged':>19} "
+        f"{'with defences':>14} {'caught':>7} {'goal':>6} {'honest flagged':>15} {'goal':>6} {'met':>4}",
+    ]
+    for r in report.rows:
+        met = r.share != 0.01 or (
+            r.caught >= goal_caught and r.honest_flagged <= goal_false and r.change_with == 0
+        )
+        lines.append(
+            f"{r.attack:<12} {r.share:>6.1%} {r.rigged_votes:>7,} {r.riggers:>8,} "
+            f"{f'{r.rank_clean} -> {r.rank_attacked}':>19} "
+            f"{f'{r.rank_clean_defended} -> {r.rank_defended}':>14} {r.caught:>7.1%} "
+            f"{f'>={goal_caught:.0%}' if r.share == 0.01 else '':>6} {r.honest_flagged:>15.2%} "
+            f"{f'<={goal_false:.0%}' if r.share == 0.01 else '':>6} {('yes' if met else 'NO') if r.share == 0.01 else '':>4}"
+        )
+    for f in report.flips:
+        without = f"{f.without_defences:,}" if f.without_defences is not None else f"> {f.limit:,}"
+        with_ = f"{f.with_defences:,}" if f.with_defences is not None else f"> {f.limit:,}"
+        lines.append(
+            f"votes to put the 2nd model first ({f.attack}): {without} without defences, {with_} with them "
+            f"(to within {max(1, f.limit // 100):,})"
+        )
+    if report.noise_votes:
+        lines.append(
+            f"noise: {report.noise_votes:,} random votes ({NOISE_SHARE:.0%}) move a model at most "
+            f"{report.noise_move_without} place(s) without defences, {report.noise_move_with} with them "
+            f"(goal: <= {GOALS['noise_move']}) {'yes' if report.noise_move_with <= GOALS['noise_move'] else 'NO'}"
+        )
+    return lines
