@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from arena.battles.api import ExposureApi
 from arena.ratings.api import LeaderboardApi
 
 urlpatterns = [
     path("leaderboard/", LeaderboardApi.as_view(), name="api-leaderboard"),
+    path("leaderboard/exposure/", ExposureApi.as_view(), name="api-exposure"),
 ]

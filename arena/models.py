@@ -47,16 +47,39 @@ class Team(models.Model):
 
 class ModelEndpointQuerySet(models.QuerySet):
     def available(self):
-        """Endpoints the pair sampler may draw: switched on, last probe healthy, positive weight."""
-        return self.filter(is_active=True, is_healthy=True, weight__gt=0)
+        """Versions the pair sampler may draw: switched on, attested, not retired, not suspended by a
+        drift canary, last probe healthy, positive weight."""
+        return self.filter(
+            is_active=True,
+            is_healthy=True,
+            weight__gt=0,
+            attestation__isnull=False,
+            retired_on__isnull=True,
+            suspended_at__isnull=True,
+        )
+
+    def active_variants(self):
+        """Versions counted against a team's cap of simultaneously active anonymous variants."""
+        return self.filter(is_active=True, retired_on__isnull=True)
 
 
 class ModelEndpoint(models.Model):
-    """One team model behind an OpenAI-compatible endpoint.
+    """One version (checkpoint) of a team's model behind an OpenAI-compatible endpoint: the unit that
+    is attested, sampled, rated and retired. A new checkpoint is a new endpoint; a version that took
+    part in a battle is never deleted (battles protect it) and stays on every board, retired or not.
 
     The API key itself is never stored: `api_key_env` names the environment variable that holds it,
     read only at request time by the inference client.
     """
+
+    class Retirement(models.TextChoices):
+        # The same fixed list for every team, domestic or foreign, open or closed.
+        SUPERSEDED = "superseded", _("새 버전으로 대체")
+        WITHDRAWN = "withdrawn", _("팀이 참가를 철회")
+        VERSION_MISMATCH = "version_mismatch", _("확인서와 다른 모델로 확인됨")
+        UNAVAILABLE = "unavailable", _("오랫동안 응답하지 않음")
+        PROGRAMME_EXIT = "programme_exit", _("단계평가에서 탈락")
+        RULES_BREACH = "rules_breach", _("평가 규칙 위반")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="endpoints", verbose_name=_("팀"))
     name = models.CharField(_("모델 이름"), max_length=100)
@@ -88,6 +111,13 @@ class ModelEndpoint(models.Model):
     is_healthy = models.BooleanField(_("정상 응답"), default=True)
     last_probe_at = models.DateTimeField(_("마지막 점검"), null=True, blank=True)
     last_probe_error = models.CharField(_("마지막 점검 오류"), max_length=300, blank=True)
+    # A drift canary found answers unlike the version's baseline: out of the sampler until staff decide.
+    suspended_at = models.DateTimeField(_("드리프트로 정지"), null=True, blank=True)
+    retired_on = models.DateField(_("은퇴일"), null=True, blank=True)
+    retirement_reason = models.CharField(
+        _("은퇴 사유"), max_length=20, choices=Retirement.choices, blank=True
+    )
+    retirement_note = models.TextField(_("은퇴 설명"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ModelEndpointQuerySet.as_manager()
@@ -97,6 +127,11 @@ class ModelEndpoint(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "name"], name="endpoint_unique_team_model"),
             models.CheckConstraint(condition=models.Q(weight__gte=0), name="endpoint_weight_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(retired_on__isnull=True, retirement_reason="")
+                | models.Q(retired_on__isnull=False) & ~models.Q(retirement_reason=""),
+                name="endpoint_retirement_has_reason_and_date",
+            ),
         ]
         verbose_name = _("모델 엔드포인트")
         verbose_name_plural = _("모델 엔드포인트")
@@ -121,8 +156,29 @@ class ModelEndpoint(models.Model):
         team = self.team if self.team_id or ModelEndpoint.team.is_cached(self) else None
         if (problem := api_key_env_problem(self.api_key_env, team.code if team else "")) is not None:
             errors["api_key_env"] = [problem]
+        if team is not None and team.pk and (problem := self.variant_cap_problem()) is not None:
+            errors["is_active"] = [problem]
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
+
+    def variant_cap_problem(self) -> str | None:
+        """Why switching this version on would exceed its team's cap of active variants, or None."""
+        from django.conf import settings
+
+        if not self.is_active or self.is_retired:
+            return None
+        cap = settings.ARENA_MAX_ACTIVE_VARIANTS
+        others = ModelEndpoint.objects.active_variants().filter(team_id=self.team_id).exclude(pk=self.pk)
+        if others.count() < cap:
+            return None
+        return _(
+            "사용: 팀 '%(team)s'은(는) 이미 익명 변형 %(n)d개를 동시에 쓰고 있습니다 (상한 %(cap)d개). "
+            "다른 버전을 은퇴시키거나 끈 다음 다시 시도하세요."
+        ) % {"team": self.team.name, "n": others.count(), "cap": cap}
 
     def api_key(self) -> str | None:
         """The key from the environment, read only from the variable this team may name (checked
@@ -130,6 +186,18 @@ class ModelEndpoint(models.Model):
         if not self.api_key_env or api_key_env_problem(self.api_key_env, self.team.code) is not None:
             return None
         return os.environ.get(self.api_key_env) or None
+
+
+CHECKPOINT_REQUIRED = _(
+    "체크포인트 또는 가중치 해시: 비어 있습니다. 평가받는 모델의 해시나 식별자를 적어 주세요."
+)
+STATEMENT_REQUIRED = _(
+    "동일성 확인 진술: 비어 있습니다. 평가받는 모델이 공개된 모델과 같다는 진술을 적어 주세요."
+)
+SIGNER_REQUIRED = _("확인자: 비어 있습니다. 진술을 확인한 팀 책임자의 이름을 적어 주세요.")
+CHECKPOINT_FROZEN = _(
+    "체크포인트 또는 가중치 해시: 이 버전은 이미 대결에 참여해 바꿀 수 없습니다. 새 체크포인트는 새 버전으로 등록하세요."
+)
 
 
 class Attestation(models.Model):
@@ -144,6 +212,7 @@ class Attestation(models.Model):
         _("체크포인트 또는 가중치 해시"),
         max_length=200,
         help_text=_("공개 가중치의 SHA-256, 또는 비공개 모델의 체크포인트 식별자"),
+        error_messages={"blank": CHECKPOINT_REQUIRED, "null": CHECKPOINT_REQUIRED},
     )
     params_total = models.PositiveBigIntegerField(_("전체 파라미터 수"), null=True, blank=True)
     params_active = models.PositiveBigIntegerField(
@@ -154,9 +223,13 @@ class Attestation(models.Model):
     release_url = models.URLField(_("공개 주소"), blank=True)
     release_date = models.DateField(_("공개일"), null=True, blank=True)
     statement = models.TextField(
-        _("동일성 확인 진술"), help_text=_("평가받는 모델이 공개(예정)된 모델과 같다는 진술")
+        _("동일성 확인 진술"),
+        help_text=_("평가받는 모델이 공개(예정)된 모델과 같다는 진술"),
+        error_messages={"blank": STATEMENT_REQUIRED, "null": STATEMENT_REQUIRED},
     )
-    signed_by_name = models.CharField(_("확인자"), max_length=100)
+    signed_by_name = models.CharField(
+        _("확인자"), max_length=100, error_messages={"blank": SIGNER_REQUIRED, "null": SIGNER_REQUIRED}
+    )
     signed_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -176,6 +249,106 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint}: {self.checkpoint[:16]}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.pk or not self.endpoint_id:
+            return
+        before = Attestation.objects.filter(pk=self.pk).values_list("checkpoint", flat=True).first()
+        battled = Battle.objects.filter(
+            models.Q(model_a_id=self.endpoint_id) | models.Q(model_b_id=self.endpoint_id)
+        ).exists()
+        if before is not None and before != self.checkpoint and battled:
+            # Votes already cast belong to the checkpoint they were cast on.
+            raise ValidationError({"checkpoint": CHECKPOINT_FROZEN})
+
+
+class CanaryRun(models.Model):
+    """One drift check of one version: the secret canary prompts sent at temperature 0, the answers
+    compared with the version's baseline. Never shown to citizens, never exported."""
+
+    class Outcome(models.TextChoices):
+        BASELINE = "baseline", _("기준 답변 기록")
+        SAME = "same", _("기준과 같음")
+        DRIFTED = "drifted", _("기준과 다름: 정지")
+        UNHEALTHY = "unhealthy", _("응답 실패")
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("검토 대기")
+        CLEARED = "cleared", _("같은 모델로 확인 (복귀)")
+        CONFIRMED = "confirmed", _("다른 모델로 확인 (은퇴)")
+
+    endpoint = models.ForeignKey(ModelEndpoint, on_delete=models.CASCADE, related_name="canary_runs")
+    version = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    similarity = models.FloatField(_("기준 답변과의 유사도"), null=True, blank=True)
+    threshold = models.FloatField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    # The answers of this run are the version's baseline (its first good run, or one staff accepted).
+    is_baseline = models.BooleanField(default=False)
+    review = models.CharField(max_length=10, choices=Review.choices, blank=True)
+    review_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["endpoint", "-started_at"], name="canary_endpoint_newest")]
+        verbose_name = _("드리프트 점검")
+        verbose_name_plural = _("드리프트 점검")
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class CanaryAnswer(models.Model):
+    """One canary prompt's answer in a run. The prompt itself is kept only as a hash: the set is secret."""
+
+    run = models.ForeignKey(CanaryRun, on_delete=models.CASCADE, related_name="answers")
+    prompt_key = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    similarity = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} #{self.position}"
+
+
+class MethodChange(models.Model):
+    """One dated, versioned entry of the methodology changelog: a change to the rating method, its
+    settings, the exclusion rules or the sampler. Every snapshot carries the version it was computed
+    with. Entries are added, never edited away (arena/ratings/method.py writes them)."""
+
+    version = models.CharField(_("방법 버전"), max_length=60, unique=True)
+    algorithm = models.CharField(_("계산 방식"), max_length=40)
+    effective_at = models.DateTimeField(_("적용 시각"))
+    title = models.CharField(_("제목"), max_length=200)
+    what = models.TextField(_("무엇이 바뀌었나"))
+    why = models.TextField(_("왜 바꾸었나"), blank=True)
+    author = models.CharField(_("누가"), max_length=100)
+    settings = models.JSONField(_("설정"), default=dict)
+    fingerprint = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_at", "-id"]
+        verbose_name = _("평가 방법 변경 기록")
+        verbose_name_plural = _("평가 방법 변경 기록")
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.title}"
 
 
 class Battle(models.Model):
@@ -342,6 +515,8 @@ class LeaderboardSnapshot(models.Model):
     rows = models.JSONField()
     matrices = models.JSONField()
     method = models.JSONField(default=dict)
+    # The methodology changelog's version this board was computed with (arena/ratings/method.py).
+    method_version = models.CharField(_("방법 버전"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

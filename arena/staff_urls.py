@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from arena.endpoints import staff_views as endpoint_staff_views
 from arena.integrity import views as integrity_views
 from arena.panel import staff_views as panel_staff_views
 from arena.ratings import open_data_views
@@ -9,6 +10,11 @@ from arena.safety import views as safety_views
 
 urlpatterns = [
     path("moderation/", safety_views.staff_moderation, name="moderation"),
+    path("versions/", endpoint_staff_views.staff_versions, name="versions"),
+    path("versions/drift/<int:run_id>/", endpoint_staff_views.staff_drift_decide, name="drift_decide"),
+    path(
+        "versions/<int:endpoint_id>/retire/", endpoint_staff_views.staff_version_retire, name="version_retire"
+    ),
     path("integrity/", integrity_views.staff_integrity, name="integrity"),
     path("integrity/voters/<int:flag_id>/", integrity_views.staff_voter_decide, name="voter_decide"),
     path("integrity/networks/<int:flag_id>/", integrity_views.staff_network_decide, name="network_decide"),

@@ -128,6 +128,15 @@ def production_problems() -> list[CheckMessage]:
                 id="portal.E008",
             )
         )
+    if not settings.ARENA_CANARY_PROMPTS_FILE:
+        errors.append(
+            Warning(
+                "DEBUG is off and the drift canaries use the built-in prompts, which are public in the "
+                "source: a team could recognise them and answer them from the attested model.",
+                hint="Set ARENA_CANARY_PROMPTS_FILE to a file of secret prompts, blank-line separated.",
+                id="portal.W002",
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         errors.append(
             Warning(

@@ -168,8 +168,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE = {
-    # Keeps the pair sampler away from endpoints that stopped answering.
+    # Keeps the pair sampler away from endpoints whose chat completions fail (one short real completion).
     "probe-model-endpoints": {"task": "arena.endpoints.tasks.endpoints_probe", "schedule": 60.0},
+    # Drift canaries: the secret prompts at temperature 0, compared with each version's baseline.
+    "drift-canaries": {
+        "task": "arena.endpoints.tasks.canaries_run",
+        "schedule": env_int("ARENA_CANARY_INTERVAL_MINUTES", 360) * 60.0,
+    },
     # Live leaderboard: every view refitted from the votes once a minute.
     "refresh-leaderboard": {"task": "arena.ratings.tasks.leaderboard_refresh", "schedule": 60.0},
     # Conversations past the retention period are deleted once a day.
@@ -421,6 +426,27 @@ ARENA_OIDC_PROVIDERS = os.environ.get("ARENA_OIDC_PROVIDERS", "[]")
 ARENA_OIDC_TIMEOUT = float(os.environ.get("ARENA_OIDC_TIMEOUT", "10"))
 # Share of panel battles re-checked by experts through the blind review queue (MOIS panel: 10%).
 PANEL_EXPERT_CHECK_SHARE = float(os.environ.get("PANEL_EXPERT_CHECK_SHARE", "0.1"))
+# Versions and variants (docs: /methodology/changes/). At most this many versions of one team may be
+# switched on at once (anonymous variants under test); a further one is refused.
+ARENA_MAX_ACTIVE_VARIANTS = env_int("ARENA_MAX_ACTIVE_VARIANTS", 3)
+# A version's score is "잠정 (provisional)" on every board until it has this many counted votes, or, when
+# its team had more than ARENA_MAX_ACTIVE_VARIANTS versions tested in the season, this many fresh ones
+# (cast after its release date or its attestation, whichever is later).
+LEADERBOARD_PROVISIONAL_VOTES = env_int("LEADERBOARD_PROVISIONAL_VOTES", 1000)
+LEADERBOARD_PROVISIONAL_FRESH_VOTES = env_int("LEADERBOARD_PROVISIONAL_FRESH_VOTES", 2000)
+# First day of the season (YYYY-MM-DD) for counting a team's tested variants; empty: since the start.
+LEADERBOARD_SEASON_START = os.environ.get("LEADERBOARD_SEASON_START", "")
+# Staff are alerted when a team's share of the current 7-day window's battles is further than this
+# from its target share.
+ARENA_EXPOSURE_TOLERANCE = float(os.environ.get("ARENA_EXPOSURE_TOLERANCE", "0.02"))
+# Drift canaries: a file of secret prompts (blank-line separated). Unset: the built-in development set,
+# which is public and refused in production (portal/checks.py).
+ARENA_CANARY_PROMPTS_FILE = os.environ.get("ARENA_CANARY_PROMPTS_FILE", "")
+ARENA_CANARY_MAX_TOKENS = env_int("ARENA_CANARY_MAX_TOKENS", 96)
+ARENA_CANARY_SEED = env_int("ARENA_CANARY_SEED", 20260101)
+# A run whose mean similarity to the baseline is below this is drifted (measured: `make bench`,
+# tests/benchmarks/bench_canaries.py, and on real endpoints with `manage.py canary_calibrate`).
+ARENA_CANARY_MIN_SIMILARITY = float(os.environ.get("ARENA_CANARY_MIN_SIMILARITY", "0.8"))
 # Where `make run` serves the built-in demo models; seed_demo registers them at this address.
 DEMO_MODELS_URL = os.environ.get("DEMO_MODELS_URL", "http://127.0.0.1:8001")
 

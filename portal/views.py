@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from arena.battles.exposure import exposure_windows
+from arena.models import CanaryRun
 from core import roles
 from evaluation.models import Round
 from portal.health import health_report
@@ -84,5 +86,12 @@ def staff_home(request):
             "is_reviewer": bool(mine & {roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR}),
             "is_expert": roles.EXPERT in mine,
             "is_editor": bool(mine & {roles.AGENCY_EDITOR, roles.ADMINISTRATOR}),
+            # Staff see it here first: a team further than the tolerance from its target share.
+            "exposure": exposure_windows(weeks=1)[0]
+            if mine & {roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR}
+            else None,
+            "drift_pending": CanaryRun.objects.filter(
+                outcome=CanaryRun.Outcome.DRIFTED, review=CanaryRun.Review.PENDING
+            ).count(),
         },
     )

@@ -17,22 +17,38 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def attest(endpoint, **fields):
+    """Sign an attestation for a version, as its team would before it may be sampled."""
+    from arena.endpoints.versions import attestation_sign
+
+    values = {
+        "checkpoint": f"sha256:{endpoint.model_id}",
+        "licence": "Apache-2.0",
+        "statement": "평가받는 모델은 공개된 모델과 같습니다.",
+        "signed_by_name": "시험 책임자",
+    }
+    attestation_sign(endpoint=endpoint, **(values | fields))
+    return endpoint
+
+
 @pytest.fixture
 def demo_endpoints(demo_models_url):
-    """Register built-in demo models (by model id) as endpoints of their demo teams."""
+    """Register built-in demo models (by model id) as attested endpoints of their demo teams."""
     from arena.endpoints.demo_models import BY_ID
     from arena.endpoints.services import endpoint_register
 
     def register(*model_ids: str):
         return [
-            endpoint_register(
-                team=BY_ID[m].team,
-                model=BY_ID[m].name,
-                base_url=demo_models_url + "/v1",
-                model_id=m,
-                internal=True,
-                is_demo=True,
-            )[0]
+            attest(
+                endpoint_register(
+                    team=BY_ID[m].team,
+                    model=BY_ID[m].name,
+                    base_url=demo_models_url + "/v1",
+                    model_id=m,
+                    internal=True,
+                    is_demo=True,
+                )[0]
+            )
             for m in model_ids
         ]
 

@@ -27,11 +27,25 @@ from arena.safety import limits
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
 
 
+def sampler_pool() -> tuple[list[ModelEndpoint], list[int], list[float]]:
+    """The versions the sampler may draw now, each one's team index, and the team weights (equal: every
+    team the same share of battles, however many versions it runs)."""
+    endpoints = list(ModelEndpoint.objects.available().select_related("team").order_by("team_id", "pk"))
+    team_ids = sorted({e.team_id for e in endpoints})
+    index = {team_id: i for i, team_id in enumerate(team_ids)}
+    return endpoints, [index[e.team_id] for e in endpoints], team_weights(team_ids)
+
+
+def team_weights(team_ids: list[int]) -> list[float]:
+    """The sampler's target weight of each team: equal. One place, read by the exposure page too."""
+    return [1.0] * len(team_ids)
+
+
 def battle_create(*, voter: str) -> Battle:
-    """Draw a pair of available models and open a battle for this voter."""
-    endpoints = list(ModelEndpoint.objects.available().select_related("team"))
+    """Draw two available versions of two different teams and open a battle for this voter."""
+    endpoints, teams, team_weights = sampler_pool()
     try:
-        draw = sampling.draw_pair([e.weight for e in endpoints], _rng)
+        draw = sampling.draw_team_pair(teams, [e.weight for e in endpoints], team_weights, _rng)
     except ValueError:
         raise NoModelsAvailable(NO_MODELS_MESSAGE) from None
     model_a, model_b = endpoints[draw.a], endpoints[draw.b]

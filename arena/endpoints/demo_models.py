@@ -51,6 +51,16 @@ DEMO_MODELS: tuple[DemoModel, ...] = (
     DemoModel(
         "demo-maru", "데모팀 마루", "마루-데모", "제목을 달아 길게 쓰는 빠른 데모 모델", 12, 80, "headed"
     ),
+    # A second version of one demo team, so the demo shows a team's variants and a provisional score.
+    DemoModel(
+        "demo-garam-2",
+        "데모팀 가람",
+        "가람-데모 2",
+        "가람의 새 버전: 조금 더 길게 답하는 데모 모델",
+        4,
+        60,
+        "plain",
+    ),
 )
 BY_ID = {model.model_id: model for model in DEMO_MODELS}
 
@@ -84,13 +94,22 @@ def _topic(messages: list[dict[str, Any]]) -> str:
     return "질문"
 
 
-def compose_answer(model: DemoModel, messages: list[dict[str, Any]]) -> str:
-    """A deterministic answer for (model, conversation): the same question gets the same answer."""
+def compose_answer(
+    model: DemoModel, messages: list[dict[str, Any]], fork: tuple[int, int] | None = None
+) -> str:
+    """A deterministic answer for (model, conversation): the same question gets the same answer.
+
+    `fork` = (sentence index, branch): from that body sentence on, the answer takes another branch, as
+    greedy decoding on a GPU server does now and then when batch sizes change the arithmetic."""
     topic = _topic(messages)
     seed = hashlib.sha256(f"{model.model_id}|{topic}|{len(messages)}".encode()).digest()
     rng = random.Random(seed)
     opening = rng.choice(_OPENINGS).format(topic=topic)
     body = [rng.choice(_BODY) for _ in range(model.sentences)]
+    if fork is not None:
+        at, branch = fork
+        branch_rng = random.Random(seed + f"|fork{branch}".encode())
+        body = body[:at] + [branch_rng.choice(_BODY) for _ in range(model.sentences - at)]
     if model.style == "list":
         text = opening + "\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(body, 1))
     elif model.style == "headed":
@@ -128,10 +147,20 @@ def _chunk(model_id: str, created: int, delta: dict[str, Any], finish: str | Non
 
 
 class DemoModelServer:
-    """The ASGI app. `speed` multiplies every model's pace (tests use a large value)."""
+    """The ASGI app. `speed` multiplies every model's pace (tests use a large value).
 
-    def __init__(self, speed: float = 1.0) -> None:
+    `nondeterminism`: the chance that a temperature-0 request diverges part-way from the model's usual
+    answer (a random body sentence on, another branch), as real servers do run to run (Thinking
+    Machines, "Defeating Nondeterminism in LLM Inference", 2025: 80 distinct completions in 1,000 greedy
+    runs of one prompt, the first divergence at token 103). The drift canaries' threshold is measured
+    against this variation. `served` maps a served model id to the demo model that answers it, so a
+    test can swap the model behind an endpoint."""
+
+    def __init__(self, speed: float = 1.0, nondeterminism: float = 0.0) -> None:
         self.speed = speed
+        self.nondeterminism = nondeterminism
+        self.served: dict[str, str] = {}
+        self._chance = random.Random()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -185,7 +214,7 @@ class DemoModelServer:
                 break
         try:
             request = json.loads(body)
-            model = BY_ID[request["model"]]
+            model = BY_ID[self.served.get(request["model"], request["model"])]
             messages = request["messages"]
         except (ValueError, KeyError, TypeError):
             await self._json(
@@ -194,7 +223,10 @@ class DemoModelServer:
                 {"error": {"message": "unknown model or malformed request", "type": "invalid_request_error"}},
             )
             return
-        answer = compose_answer(model, messages)
+        fork = None
+        if request.get("temperature") == 0 and self._chance.random() < self.nondeterminism:
+            fork = (self._chance.randrange(model.sentences), self._chance.randrange(1_000_000))
+        answer = compose_answer(model, messages, fork)
         max_tokens = request.get("max_tokens") or request.get("max_completion_tokens")
         rng = random.Random(answer)
         pieces = tokenize(answer, rng)

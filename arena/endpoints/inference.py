@@ -139,7 +139,8 @@ class InferenceError(Exception):
     """Any failure talking to a model endpoint.
 
     kind: connect, timeout_connect, timeout_first_token, timeout_idle, timeout_total, http_status,
-    rate_limited, redirect, upstream_error, truncated, protocol, blocked_host.
+    rate_limited, redirect, upstream_error, truncated, protocol, blocked_host, empty (a probe's answer
+    had no text).
     """
 
     def __init__(
@@ -551,9 +552,54 @@ async def _call(
     return response
 
 
-async def probe(endpoint: Endpoint, *, timeout: float = 5.0, client: httpx.AsyncClient | None = None) -> None:
-    """Is the endpoint up? GET /models must answer 200. Raises InferenceError otherwise."""
-    await _call("GET", endpoint, "models", timeout, client)
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    reasoning: str
+    finish_reason: str | None
+
+
+async def complete(
+    endpoint: Endpoint,
+    messages: Sequence[dict[str, str]],
+    *,
+    params: dict[str, Any] | None = None,
+    timeouts: Timeouts = Timeouts(),
+    max_attempts: int = 3,
+    client: httpx.AsyncClient | None = None,
+) -> Completion:
+    """One whole chat completion through `stream_chat` (same limits, same errors)."""
+    text, reasoning, finish = [], [], None
+    async for item in stream_chat(
+        endpoint, messages, params=params, timeouts=timeouts, max_attempts=max_attempts, client=client
+    ):
+        if isinstance(item, Delta):
+            text.append(item.content)
+            reasoning.append(item.reasoning)
+        else:
+            finish = item.finish_reason
+    return Completion("".join(text), "".join(reasoning), finish)
+
+
+PROBE_MESSAGES = ({"role": "user", "content": "안녕하세요. 한 문장으로 인사해 주세요."},)
+
+
+async def probe(
+    endpoint: Endpoint, *, timeout: float = 20.0, client: httpx.AsyncClient | None = None
+) -> None:
+    """Can the endpoint chat? One short real chat completion must finish with some text; listing the
+    models is not enough (a server can list its models and fail every completion). Raises
+    InferenceError otherwise: a timeout is `timeout_*`, an answer without text is `empty`."""
+    result = await complete(
+        endpoint,
+        PROBE_MESSAGES,
+        params={"max_tokens": 16, "temperature": 0},
+        timeouts=Timeouts(connect=min(5.0, timeout), first_token=timeout, idle=timeout, total=timeout),
+        max_attempts=1,
+        client=client,
+    )
+    if not (result.text.strip() or result.reasoning.strip()):
+        raise InferenceError("empty", "the chat completion finished without any text", retryable=True)
 
 
 async def moderate(

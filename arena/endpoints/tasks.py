@@ -5,7 +5,7 @@ import asyncio
 from asgiref.sync import async_to_sync
 from celery import shared_task
 
-from arena.endpoints import inference, services
+from arena.endpoints import canary, inference, services
 from arena.models import ModelEndpoint
 
 
@@ -24,9 +24,16 @@ async def _probe_all(configs: dict[int, inference.Endpoint]) -> dict[int, str]:
 
 @shared_task
 def endpoints_probe() -> dict[int, str]:
-    """Probe every active endpoint; the sampler skips the ones that fail until they answer again."""
-    endpoints = ModelEndpoint.objects.filter(is_active=True).select_related("team")
+    """One real chat completion to every active version; the sampler skips the ones that fail until
+    they answer again."""
+    endpoints = ModelEndpoint.objects.active_variants().select_related("team")
     results = async_to_sync(_probe_all)({e.pk: services.endpoint_config(e) for e in endpoints})
     for endpoint_id, error in results.items():
         services.endpoint_probe_record(endpoint_id=endpoint_id, error=error)
     return results
+
+
+@shared_task
+def canaries_run() -> dict[int, str]:
+    """The drift canaries for every active, attested version: outcome per endpoint id."""
+    return {run.endpoint_id: run.outcome for run in canary.canaries_run()}

@@ -11,19 +11,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.integrity import review
 from arena.models import LedgerHead, LedgerRoot, ModelEndpoint, NetworkFlag, Vote, VoterFlag
+from arena.ratings import method
+from arena.ratings.register import version_register
 from core import roles
 from core.audit import AuditLog
 
 
 @require_GET
 def methodology(request):
-    endpoints = list(ModelEndpoint.objects.filter(is_active=True).select_related("team"))
-    total_weight = sum(e.weight for e in endpoints if e.is_healthy) or 1.0
+    endpoints = list(
+        ModelEndpoint.objects.active_variants().select_related("team").annotate(attested=Count("attestation"))
+    )
     counts = dict(Vote.objects.values_list("inclusion").annotate(n=Count("id")).order_by())
     context = {
-        "sampling": [
-            {"endpoint": e, "share": e.weight / total_weight if e.is_healthy else 0.0} for e in endpoints
-        ],
+        "sampling": endpoints,
         "inclusion": [(label, counts.get(code, 0)) for code, label in Vote.Inclusion.choices],
         "total_votes": sum(counts.values()),
         "bias": review.position_bias(),
@@ -37,9 +38,38 @@ def methodology(request):
             "battles_per_hour": settings.ARENA_BATTLES_PER_HOUR,
             "votes_per_day": settings.ARENA_VOTES_PER_DAY,
             "alpha": review.ALPHA,
+            "variant_cap": settings.ARENA_MAX_ACTIVE_VARIANTS,
+            "provisional_votes": settings.LEADERBOARD_PROVISIONAL_VOTES,
+            "fresh_votes": settings.LEADERBOARD_PROVISIONAL_FRESH_VOTES,
+            "tolerance_pp": round(100 * settings.ARENA_EXPOSURE_TOLERANCE, 1),
+            "canary_threshold": settings.ARENA_CANARY_MIN_SIMILARITY,
+            "canary_hours": round(settings.CELERY_BEAT_SCHEDULE["drift-canaries"]["schedule"] / 3600, 1),
         },
+        "method_version": method.method_version_latest(),
     }
     return render(request, "arena/methodology.html", context)
+
+
+@require_GET
+def methodology_changes(request):
+    """The public changelog: every method change, every retirement (the same rules for every team), and
+    every version that ever took part in a battle."""
+    register = version_register()
+    endpoints = {
+        e.pk: e
+        for e in ModelEndpoint.objects.filter(pk__in=[r["id"] for r in register]).select_related("team")
+    }
+    versions = [{**entry, "endpoint": endpoints[entry["id"]]} for entry in register]
+    context = {
+        "changes": method.changelog(),
+        "current_version": method.method_version_latest(),
+        "retirements": ModelEndpoint.objects.filter(retired_on__isnull=False)
+        .select_related("team")
+        .order_by("-retired_on", "team__name", "name"),
+        "reasons": ModelEndpoint.Retirement.choices,
+        "versions": versions,
+    }
+    return render(request, "arena/methodology_changes.html", context)
 
 
 class DecisionForm(forms.Form):

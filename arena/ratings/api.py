@@ -28,6 +28,7 @@ class LeaderboardApi(APIView):
                 "rows",
                 "matrices",
                 "method",
+                "method_version",
             ]
 
     @extend_schema(

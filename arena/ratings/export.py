@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from arena.models import Vote
+from arena.ratings.method import method_settings
 from arena.ratings.open_data import REDACTED_TEXT, redacted_vote_ids
-from arena.ratings.ranking_csv import LICENCE, METHOD_VERSION, ranking_csv_write, ranking_filename
+from arena.ratings.ranking_csv import LICENCE, ranking_csv_write, ranking_filename
+from arena.ratings.register import version_register
 from arena.ratings.snapshots import snapshot_recompute
 from arena.ratings.tables import STYLE_FIELDS, VIEWS, panel_voters, raking_weights
 from arena.safety.redaction import redact
@@ -140,8 +142,11 @@ def _flat(record: dict) -> dict:
 def export_votes(out: Path) -> dict[str, int]:
     """Refit the boards, then write the votes they were fitted on. Returns counts per inclusion."""
     out.mkdir(parents=True, exist_ok=True)
-    snapshots = snapshot_recompute()
+    # One register for the boards and for models.json: the rebuild reads the facts the boards used.
+    register = version_register()
+    snapshots = snapshot_recompute(register=register)
     up_to = snapshots[0].method["last_vote_id"]
+    method_version = snapshots[0].method_version
     counts: dict[str, int] = {}
     with (
         (out / "votes.jsonl").open("w", encoding="utf-8") as jsonl,
@@ -157,6 +162,7 @@ def export_votes(out: Path) -> dict[str, int]:
             quality.add(record)
     boards = {
         s.view: {
+            "method_version": s.method_version,
             "created_at": s.created_at.isoformat(),
             "votes_counted": s.votes_counted,
             "votes_excluded": s.votes_excluded,
@@ -170,12 +176,16 @@ def export_votes(out: Path) -> dict[str, int]:
         for s in snapshots
     }
     (out / "leaderboard.json").write_text(json.dumps(boards, ensure_ascii=False, indent=1), encoding="utf-8")
+    models = {"method_version": method_version, "settings": method_settings(), "models": register}
+    (out / "models.json").write_text(json.dumps(models, ensure_ascii=False, indent=1), encoding="utf-8")
     rankings = []
     for snapshot in snapshots:
         rankings.append(ranking_filename(snapshot))
         with (out / rankings[-1]).open("w", encoding="utf-8", newline="") as handle:
             ranking_csv_write(handle, snapshot)
-    (out / "README.md").write_text(_readme(counts, up_to, quality, rankings), encoding="utf-8")
+    (out / "README.md").write_text(
+        _readme(counts, up_to, quality, rankings, method_version, len(register)), encoding="utf-8"
+    )
     return counts
 
 
@@ -214,13 +224,20 @@ class DataQuality:
         return sum(n for n in self.first_prompts.values() if n > 1)
 
 
-def _readme(counts: dict[str, int], up_to: int, quality: DataQuality, rankings: list[str]) -> str:
+def _readme(
+    counts: dict[str, int],
+    up_to: int,
+    quality: DataQuality,
+    rankings: list[str],
+    method_version: str,
+    versions: int,
+) -> str:
     views = ", ".join(VIEWS)
     excluded = {k: v for k, v in sorted(counts.items()) if k != Vote.Inclusion.VALID}
     lines = [
         "# K-AI 공공평가 투표 자료 (public vote dataset)",
         "",
-        f"Licence: {LICENCE}. Method version: {METHOD_VERSION}.",
+        f"Licence: {LICENCE}. Method version: {method_version} (changelog: /methodology/changes/).",
         f"Votes up to id {up_to}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ".",
         "",
         "Every vote is here, counted or not; `inclusion` says why a vote was left out of the ranking.",
@@ -247,7 +264,11 @@ def _readme(counts: dict[str, int], up_to: int, quality: DataQuality, rankings: 
         "## Files",
         "- votes.jsonl: one JSON object per vote (schema below).",
         "- votes.csv: the same, flat; `prompts` is a JSON list of the battle's prompts.",
-        f"- leaderboard.json: the boards ({views}) fitted on exactly these votes.",
+        f"- leaderboard.json: the boards ({views}) fitted on exactly these votes, each with its method version.",
+        f"- models.json: every model version that ever took part in a battle ({versions}), retired ones",
+        "  included (nothing tested is retracted): team, version strings, first and last battle, attestation",
+        "  (checkpoint, parameters, licence, release, statement), retirement date and reason, and the method",
+        "  settings the listing rule used (provisional and fresh-vote thresholds, variant cap, season start).",
         "- one ranking CSV per board, named board_date_licence: rank upper bound, rating, 95% interval,",
         "  votes, win rate, method version and licence on every row: " + ", ".join(rankings) + ".",
         "",
@@ -282,7 +303,8 @@ def _readme(counts: dict[str, int], up_to: int, quality: DataQuality, rankings: 
         "- reason: null, or {criteria: [accuracy | fluency | helpfulness | safety | clarity], text} (panel votes)",
         "",
         "## Rebuilding the leaderboard",
-        "`python manage.py leaderboard_from_export DIR` refits every view from votes.jsonl with the seed",
-        "and rounds in leaderboard.json and checks that the result is identical.",
+        "`python manage.py leaderboard_from_export DIR` refits every view from votes.jsonl and models.json with",
+        "the seed, rounds and listing settings in leaderboard.json and checks that the result is identical. It",
+        "refuses an export whose method version it does not implement.",
     ]
     return "\n".join(lines) + "\n"

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from arena.models import DataReport, LeaderboardSnapshot
 from arena.ratings import open_data
-from arena.ratings.ranking_csv import LICENCE, METHOD_VERSION, ranking_csv_write, ranking_filename
+from arena.ratings.method import method_version_latest
+from arena.ratings.ranking_csv import LICENCE, ranking_csv_write, ranking_filename
 from arena.ratings.snapshots import snapshot_latest
 from arena.ratings.tables import VIEWS
 from core import roles
@@ -61,7 +62,12 @@ def _boards() -> list[dict]:
 
 def open_data_page(request):
     form = ReportForm(request.POST or None)
-    context = {"form": form, "boards": _boards(), "licence": LICENCE, "method_version": METHOD_VERSION}
+    context = {
+        "form": form,
+        "boards": _boards(),
+        "licence": LICENCE,
+        "method_version": method_version_latest(),
+    }
     if request.method == "POST":
         if form.is_valid():
             try:

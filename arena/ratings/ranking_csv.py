@@ -15,10 +15,9 @@ from core import spreadsheet
 
 LICENCE_SHORT = "KOGL-Type1"
 LICENCE = "공공누리 제1유형 (KOGL Type 1: attribution; commercial use and changes allowed)"
-# Bumped whenever the fit, the intervals or the inclusion rules change (see /methodology/).
-METHOD_VERSION = "bt-bootstrap-1"
 FIELDS = [
     *("rank_upper_bound", "model", "team", "rating", "ci95_low", "ci95_high", "votes", "win_rate", "listed"),
+    *("provisional", "retired", "retired_on", "retirement_reason"),
     *("board", "snapshot_at", "votes_counted", "bootstrap_rounds", "seed", "method_version", "licence"),
 ]
 
@@ -31,7 +30,8 @@ def ranking_csv_write(handle: TextIO, snapshot: LeaderboardSnapshot) -> int:
     """Write the board; returns the number of model rows."""
     out = spreadsheet.dict_writer(handle, FIELDS)
     out.writeheader()
-    version = snapshot.method.get("version", METHOD_VERSION)
+    # The changelog version the board was computed with (/methodology/changes/).
+    version = snapshot.method_version or snapshot.method.get("version", "")
     for row in snapshot.rows:
         out.writerow(
             {
@@ -44,6 +44,10 @@ def ranking_csv_write(handle: TextIO, snapshot: LeaderboardSnapshot) -> int:
                 "votes": row["votes"],
                 "win_rate": "" if row["win_rate"] is None else row["win_rate"],
                 "listed": "yes" if row["listed"] else "no",
+                "provisional": "yes" if row.get("provisional") else "no",
+                "retired": "yes" if row.get("retired") else "no",
+                "retired_on": row.get("retired_on") or "",
+                "retirement_reason": row.get("retirement_reason") or "",
                 "board": snapshot.view,
                 "snapshot_at": snapshot.created_at.isoformat(),
                 "votes_counted": snapshot.votes_counted,

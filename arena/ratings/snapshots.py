@@ -16,19 +16,35 @@ from django.db.models import Max
 
 from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
 from arena.ratings import bradley_terry as ratings
-from arena.ratings.tables import STYLE_FIELDS, VIEWS, BattleTable, table_from_database
+from arena.ratings import listing, method
+from arena.ratings.register import facts_from_database, version_register
+from arena.ratings.register import rules as listing_rules
+from arena.ratings.tables import STYLE_FIELDS, VIEWS, BattleTable, View, table_from_database
 
 
 def board_compute(
-    table: BattleTable, labels: Mapping[int, Mapping], *, seed: int, rounds: int, min_votes: int
+    table: BattleTable,
+    labels: Mapping[int, Mapping],
+    *,
+    seed: int,
+    rounds: int,
+    rules: listing.ListingRules,
+    facts: Mapping[int, listing.VersionFacts],
+    method_version: str,
 ) -> dict:
-    """Fit and lay out one board: rows per model, matrices and the method, as JSON-ready values."""
+    """Fit and lay out one board: rows per model (with the listing rule's fields, arena/ratings/
+    listing.py), matrices and the method, as JSON-ready values."""
     n = len(table.model_ids)
     method = {
+        "version": method_version,
         "model": "Bradley-Terry MLE",
         "ties": "half a win each",
         "seed": seed,
         "bootstrap_rounds": rounds,
+        "min_votes": rules.min_votes,
+        "provisional_votes": rules.provisional_votes,
+        "provisional_fresh_votes": rules.fresh_votes,
+        "variant_cap": rules.variant_cap,
     }
     if n < 2:
         return {
@@ -51,7 +67,10 @@ def board_compute(
         bootstrap_rounds=rounds,
         seed=seed,
     )
-    listed = fit.games >= min_votes
+    listings = [
+        listing.listing(int(fit.games[i]), facts.get(m), rules) for i, m in enumerate(table.model_ids)
+    ]
+    listed = np.array([entry.listed for entry in listings], dtype=bool)
     # Ranks count only the listed models: an unlisted model's wide interval must not push others down.
     rank_ub = np.zeros(n, dtype=int)
     if listed.any():
@@ -70,7 +89,7 @@ def board_compute(
                 "rank_ub": int(rank_ub[i]) if listed[i] else None,
                 "votes": int(fit.games[i]),
                 "win_rate": None if np.isnan(win_share[i]) else round(float(win_share[i]), 4),
-                "listed": bool(listed[i]),
+                **listings[i].row_fields(),
             }
         )
     rows.sort(key=lambda r: (not r["listed"], r["rank_ub"] or 0, -r["rating"]))
@@ -102,21 +121,33 @@ def labels_for(model_ids: Iterable[int]) -> dict[int, dict]:
 
 
 def snapshot_recompute(
-    views: Iterable[str] = tuple(VIEWS), *, seed: int | None = None, rounds: int | None = None
+    views: Iterable[str] = tuple(VIEWS),
+    *,
+    seed: int | None = None,
+    rounds: int | None = None,
+    register: list[dict] | None = None,
 ) -> list[LeaderboardSnapshot]:
-    """Compute and store one snapshot per view from the valid votes now in the database."""
+    """Compute and store one snapshot per view from the valid votes now in the database, under the
+    current method version (written to the changelog first when the method changed)."""
     seed = settings.LEADERBOARD_SEED if seed is None else seed
     rounds = settings.LEADERBOARD_BOOTSTRAP_ROUNDS if rounds is None else rounds
+    version = method.method_version_current().version
     up_to = Vote.objects.aggregate(m=Max("id"))["m"] or 0
+    tables = {view: table_from_database(view, up_to_vote=up_to) for view in views}
+    overall = tables.get(View.OVERALL) or table_from_database(View.OVERALL, up_to_vote=up_to)
+    register = version_register() if register is None else register
+    facts = facts_from_database(register, overall)
+    rules = listing_rules()
     snapshots = []
-    for view in views:
-        table = table_from_database(view, up_to_vote=up_to)
+    for view, table in tables.items():
         board = board_compute(
             table,
             labels_for(table.model_ids),
             seed=seed,
             rounds=rounds,
-            min_votes=settings.LEADERBOARD_MIN_VOTES,
+            rules=rules,
+            facts=facts,
+            method_version=version,
         )
         snapshots.append(
             LeaderboardSnapshot(
@@ -125,10 +156,11 @@ def snapshot_recompute(
                 votes_excluded=table.excluded,
                 seed=seed,
                 bootstrap_rounds=rounds,
-                min_votes=settings.LEADERBOARD_MIN_VOTES,
+                min_votes=rules.min_votes,
                 rows=board["rows"],
                 matrices=board["matrices"],
                 method=board["method"] | {"last_vote_id": up_to},
+                method_version=version,
             )
         )
     with transaction.atomic():

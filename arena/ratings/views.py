@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
+from arena.models import Attestation, LeaderboardSnapshot, ModelEndpoint, Vote
 from arena.ratings import charts
 from arena.ratings.snapshots import snapshot_latest
 from arena.ratings.tables import VIEWS
@@ -50,7 +50,9 @@ def model_page(request, endpoint_id: int):
         row = next((r for r in (snapshot.rows if snapshot else []) if r["endpoint_id"] == endpoint.pk), None)
         if row:
             standings.append({"label": LeaderboardSnapshot.View(view).label, "view": view, "row": row})
-    return render(request, "arena/model.html", {"endpoint": endpoint, "standings": standings})
+    attestation = Attestation.objects.filter(endpoint=endpoint).first()
+    context = {"endpoint": endpoint, "standings": standings, "attestation": attestation}
+    return render(request, "arena/model.html", context)
 
 
 COMPARED = (

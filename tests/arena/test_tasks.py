@@ -16,7 +16,7 @@ def test_probe_marks_dead_endpoints_unhealthy_and_back(one_dead_endpoint, demo_m
     assert not dead.is_healthy and dead.last_probe_error.startswith("connect")
     assert list(ModelEndpoint.objects.available()) == [alive]
     # The endpoint comes back: the next probe returns it to the sampler.
-    ModelEndpoint.objects.filter(pk=dead.pk).update(base_url=demo_models_url + "/v1")
+    ModelEndpoint.objects.filter(pk=dead.pk).update(base_url=demo_models_url + "/v1", model_id="demo-raon")
     endpoints_probe.delay()
     dead.refresh_from_db()
     assert dead.is_healthy and dead.last_probe_error == ""

@@ -3,14 +3,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from arena.ratings import listing, method
+from arena.ratings.register import facts_from_export
 from arena.ratings.snapshots import board_compute
 from arena.ratings.tables import VIEWS, table_from_records
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every leaderboard view from an export directory alone (votes.jsonl) and check it "
-        "against the boards published with it (leaderboard.json). Exits non-zero on any difference."
+        "Rebuild every leaderboard view from an export directory alone (votes.jsonl, models.json) and "
+        "check it against the boards published with it (leaderboard.json). Exits non-zero on any "
+        "difference, and refuses an export whose method version this code does not implement."
     )
 
     def add_arguments(self, parser):
@@ -20,27 +23,48 @@ class Command(BaseCommand):
         directory: Path = options["directory"]
         try:
             published = json.loads((directory / "leaderboard.json").read_text(encoding="utf-8"))
+            models = json.loads((directory / "models.json").read_text(encoding="utf-8"))
             records = [json.loads(line) for line in (directory / "votes.jsonl").open(encoding="utf-8")]
         except (OSError, ValueError) as error:
             raise CommandError(f"not a readable export: {error}") from None
-        labels = {}
-        for record in records:
-            for side in ("model_a", "model_b"):
-                m = record[side]
-                labels[m["id"]] = {"model": m["name"], "team": m["team"]}
+        versions = {published[view].get("method_version") or "" for view in VIEWS if view in published}
+        versions.add(models.get("method_version") or "")
+        unknown = sorted(v or "(none)" for v in versions if not method.implemented(v))
+        if unknown:
+            raise CommandError(
+                f"this export was computed with method version {', '.join(unknown)}, which this code does not "
+                f"implement (it implements {', '.join(sorted(method.IMPLEMENTED))}); nothing was rebuilt. "
+                "See /methodology/changes/ for what each version computes."
+            )
+        facts = facts_from_export(
+            models["models"],
+            records,
+            season_start=models["settings"]["season_start"],
+            variant_cap=models["settings"]["variant_cap"],
+        )
+        labels = {
+            m["id"]: {"model": m["name"], "team": m["team"], "is_demo": m["is_demo"]}
+            for m in models["models"]
+        }
         mismatched = []
         for view in VIEWS:
             board = published[view]
+            settings = board["method"]
+            rules = listing.ListingRules(
+                min_votes=settings["min_votes"],
+                provisional_votes=settings["provisional_votes"],
+                fresh_votes=settings["provisional_fresh_votes"],
+                variant_cap=settings["variant_cap"],
+            )
             table = table_from_records(records, view)
-            rows_labels = {
-                r["endpoint_id"]: {k: r[k] for k in ("model", "team", "is_demo")} for r in board["rows"]
-            }
             rebuilt = board_compute(
                 table,
-                rows_labels or labels,
+                labels,
                 seed=board["seed"],
                 rounds=board["bootstrap_rounds"],
-                min_votes=board["min_votes"],
+                rules=rules,
+                facts=facts,
+                method_version=board["method_version"],
             )
             same = rebuilt["rows"] == board["rows"] and rebuilt["matrices"] == board["matrices"]
             self.stdout.write(
@@ -48,9 +72,14 @@ class Command(BaseCommand):
             )
             for row in rebuilt["rows"]:
                 rank = row["rank_ub"] if row["listed"] else "-"
+                marks = "".join(
+                    f" [{mark}]"
+                    for mark, on in (("provisional", row["provisional"]), ("retired", row["retired"]))
+                    if on
+                )
                 self.stdout.write(
                     f"  {rank!s:>3} {row['model']} ({row['team']}) {row['rating']:.1f} "
-                    f"[{row['ci_low']:.1f}, {row['ci_high']:.1f}] votes {row['votes']}"
+                    f"[{row['ci_low']:.1f}, {row['ci_high']:.1f}] votes {row['votes']}{marks}"
                 )
             if not same:
                 mismatched.append(view)

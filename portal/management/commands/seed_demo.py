@@ -4,8 +4,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from arena.battles.demo import demo_versions_load
 from arena.endpoints.demo_models import DEMO_MODELS
 from arena.endpoints.services import endpoint_register
+from arena.ratings.snapshots import snapshot_recompute
 from ax_catalog.loading import demo_model_cases_load, register_sample_load, sample_load
 from core import roles
 from evaluation.demo import demo_round_load
@@ -50,12 +52,20 @@ class Command(BaseCommand):
                     user.is_superuser = role == roles.ADMINISTRATOR
                     user.save()
                 user.groups.add(Group.objects.get(name=role))
+        versions = demo_versions_load(base_url=base_url)
         admin = get_user_model().objects.get(username="demo-admin")
         added = sample_load() + demo_model_cases_load() + register_sample_load(admin)
         demo_round = demo_round_load()
+        if versions and not demo_round:
+            snapshot_recompute()  # the round refits the boards when it is new; otherwise refit here
         self.stdout.write(
             f"Demo data ready: {len(DEMO_MODELS)} demo models at {base_url}; {added} new sample AX cases"
         )
+        if versions:
+            self.stdout.write(
+                "Demo versions: 나래-데모 0.9 retired (/methodology/changes/), 가람-데모 2 provisional, "
+                "team exposure at /leaderboard/exposure/"
+            )
         if demo_round:
             self.stdout.write(
                 f"Demo stage-1 round: /staff/rounds/{demo_round.slug}/ (demo evidence, fictional)"

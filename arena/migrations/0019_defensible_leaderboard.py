@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arena', '0017_model_version_attestation'),
+        ('arena', '0018_versions_canaries_method_changelog'),
     ]
 
     operations = [
