@@ -44,7 +44,7 @@ def _theta(fit) -> np.ndarray:
 
 
 def voter_tests(
-    voter, model_a, model_b, outcome, n_models: int, n_voters: int, *, counted=None
+    voter, model_a, model_b, outcome, n_models: int, n_voters: int, *, counted=None, alpha_e: float = ALPHA_E
 ) -> VoterTests:
     """Step 2. `counted`: per vote, whether it enters the reference ratings (default: all); every
     vote is tested, so a voter already set aside is tested against ratings without their votes."""
@@ -52,7 +52,7 @@ def voter_tests(
     counted = np.ones(len(v), dtype=bool) if counted is None else np.asarray(counted, dtype=bool)
     reference = bt.fit_bradley_terry(a[counted], b[counted], o[counted], n_models, interval="sandwich")
     scores = anomaly.voter_scores(v, a, b, o, _theta(reference), n_voters)
-    by_evalue = anomaly.flagged(scores, ALPHA_E)
+    by_evalue = anomaly.flagged(scores, alpha_e)
     rk = rao_kupper.fit_rao_kupper(a[counted], b[counted], o[counted], n_models, bootstrap_rounds=0)
     test = likelihood.voter_likelihood(v, a, b, o, rk.theta, rk.eta, n_voters)
     by_likelihood = likelihood.flagged(test)

@@ -124,14 +124,28 @@ def _newton(t: _Table, wins, ties, losses, n_models, ridge, theta0, eta0, max_it
 
 
 def fit_rao_kupper(
-    model_a, model_b, outcome, n_models: int, *, counts=None, bootstrap_rounds: int = 1000, seed: int = 0
+    model_a,
+    model_b,
+    outcome,
+    n_models: int,
+    *,
+    counts=None,
+    weights=None,
+    bootstrap_rounds: int = 1000,
+    seed: int = 0,
 ) -> RaoKupper:
     """Fit Rao-Kupper strengths and the tie threshold; intervals by bootstrap (`bootstrap_rounds` = 0
-    gives the point fit alone, with the interval collapsed onto it)."""
-    start = bt.fit_bradley_terry(model_a, model_b, outcome, n_models, counts=counts, interval="sandwich")
-    t = _table(model_a, model_b, outcome, counts, n_models)
-    total = t.wins.sum() + t.ties.sum() + t.losses.sum()
-    tie_share = float(t.ties.sum() / total) if total else 0.0
+    gives the point fit alone, with the interval collapsed onto it). counts and weights as for
+    bradley_terry.fit_bradley_terry: weights multiply the counts in the fit, resamples draw battles."""
+    start = bt.fit_bradley_terry(
+        model_a, model_b, outcome, n_models, counts=counts, weights=weights, interval="sandwich"
+    )
+    raw_counts = np.ones(len(np.asarray(model_a))) if counts is None else np.asarray(counts, dtype=float)
+    weighted = raw_counts if weights is None else raw_counts * np.asarray(weights, dtype=float)
+    t = _table(model_a, model_b, outcome, weighted, n_models)
+    raw = _table(model_a, model_b, outcome, raw_counts, n_models)
+    total = raw.wins.sum() + raw.ties.sum() + raw.losses.sum()
+    tie_share = float(raw.ties.sum() / total) if total else 0.0
     theta0 = (start.rating - bt.BASE) / bt.SCALE
     # A tie share s between equals means 1 - 2 sigma(-eta) = s: a good start for eta.
     eta0 = max(float(np.log((1 + tie_share) / max(1 - tie_share, 1e-9))), 1e-3)
@@ -140,8 +154,13 @@ def fit_rao_kupper(
     low, high = theta, theta
     if bootstrap_rounds:
         rng = np.random.default_rng(seed)
-        cells = np.concatenate([t.wins, t.ties, t.losses])
+        # As for Bradley-Terry: resample battles, then each cell's mean weight.
+        cells = np.concatenate([raw.wins, raw.ties, raw.losses])
+        mean_weight = np.divide(
+            np.concatenate([t.wins, t.ties, t.losses]), cells, out=np.zeros_like(cells), where=cells > 0
+        )
         draws = rng.multinomial(int(round(cells.sum())), cells / cells.sum(), size=bootstrap_rounds)
+        draws = draws * mean_weight
         k = len(t.i)
         boot_theta, _ = _newton(
             t,

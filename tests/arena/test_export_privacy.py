@@ -40,7 +40,7 @@ def test_the_export_contains_none_of_the_test_values(two_demo_endpoints, voter, 
     export_votes(tmp_path)
 
     published = {path.name: path.read_text(encoding="utf-8") for path in tmp_path.iterdir()}
-    core = {"votes.jsonl", "votes.csv", "leaderboard.json", "README.md"}
+    core = {"votes.jsonl", "votes.csv", "leaderboard.json", "models.json", "README.md"}
     assert core <= set(published)
     assert all(name.startswith("k-ai-ranking_") for name in set(published) - core)  # one CSV per board
     everything = "\n".join(published.values())
