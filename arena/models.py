@@ -59,8 +59,9 @@ class ModelEndpointQuerySet(models.QuerySet):
         )
 
     def active_variants(self):
-        """Versions counted against a team's cap of simultaneously active anonymous variants."""
-        return self.filter(is_active=True, retired_on__isnull=True)
+        """Versions counted against a team's cap of simultaneously active anonymous variants. An A/A
+        test's second name is the portal's instrument, not a variant the team tests: not counted."""
+        return self.filter(is_active=True, retired_on__isnull=True, aa_twin_of__isnull=True)
 
 
 class ModelEndpoint(models.Model):

@@ -442,6 +442,8 @@ LEADERBOARD_SEASON_START = os.environ.get("LEADERBOARD_SEASON_START", "")
 # pair probability and the fit weighs it back to the reference design (arena/battles/sampling.py).
 ARENA_SAMPLER = os.environ.get("ARENA_SAMPLER", "teams")
 ARENA_ACTIVE_TARGET_HALF_WIDTH = float(os.environ.get("ARENA_ACTIVE_TARGET_HALF_WIDTH", "15"))
+# Share of the active sampler's probability spread evenly over all pairs: each pair's floor.
+ARENA_ACTIVE_FLOOR_SHARE = float(os.environ.get("ARENA_ACTIVE_FLOOR_SHARE", "0.3"))
 # The last place that passes the stage (the final cut keeps 2 teams): active sampling resolves the
 # overlap around it first.
 LEADERBOARD_CUT_LINE = env_int("LEADERBOARD_CUT_LINE", 2)

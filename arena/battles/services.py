@@ -111,6 +111,7 @@ def active_plan_current(endpoints, teams, weights, team_weights) -> sampling.Pai
         best=best,
         worst=worst,
         allowed=drawable,
+        floor_share=settings.ARENA_ACTIVE_FLOOR_SHARE,
     )
 
 

@@ -500,6 +500,9 @@ def as_dict(report: Report) -> dict:
                 "change_with": r.change_with,
                 "caught": round(r.caught, 4),
                 "honest_flagged": round(r.honest_flagged, 5),
+                "share_pct": round(100 * r.share, 2),
+                "caught_pct": round(100 * r.caught, 2),
+                "honest_flagged_pct": round(100 * r.honest_flagged, 3),
             }
             for r in report.rows
         ],
