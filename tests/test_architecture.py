@@ -45,6 +45,8 @@ PURE_MODULES = (
     "arena/ratings/raking.py",
     "arena/ratings/rank_spread.py",
     "arena/ratings/rao_kupper.py",
+    "arena/ratings/listing.py",
+    "arena/endpoints/similarity.py",
     "arena/integrity/anomaly.py",
     "arena/integrity/likelihood.py",
     "arena/integrity/upset.py",

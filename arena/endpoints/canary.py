@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,12 +137,9 @@ def canary_record(
     failed = next((a for a in answers if a.error), None)
     keys = [prompt_key(p) for p in prompts]
     with transaction.atomic():
-        baseline = CanaryRun.objects.filter(endpoint=endpoint, is_baseline=True).first()
-        base_text = {a.prompt_key: a.text for a in baseline.answers.all()} if baseline is not None else {}
+        known = accepted_answers(endpoint)
         per_prompt = [
-            similarity.similarity(base_text[key], answer.text)
-            if key in base_text and not answer.error
-            else None
+            similarity.best_similarity(known[key], answer.text) if key in known and not answer.error else None
             for key, answer in zip(keys, answers, strict=False)
         ]
         compared = [s for s in per_prompt if s is not None]
@@ -151,7 +149,7 @@ def canary_record(
             # No baseline yet (or the prompt set changed entirely): this run becomes the baseline.
             outcome, score = CanaryRun.Outcome.BASELINE, None
         else:
-            score = sum(compared) / len(compared)
+            score = statistics.median(compared)  # the measure of similarity.run_similarity
             outcome = CanaryRun.Outcome.SAME if score >= threshold else CanaryRun.Outcome.DRIFTED
         run = CanaryRun.objects.create(
             endpoint=endpoint,
@@ -178,6 +176,30 @@ def canary_record(
         if outcome == CanaryRun.Outcome.DRIFTED:
             ModelEndpoint.objects.filter(pk=endpoint.pk).update(suspended_at=run.finished_at)
     return run
+
+
+ACCEPTED_RUNS = 5
+
+
+def accepted_answers(endpoint: ModelEndpoint) -> dict[str, list[str]]:
+    """Per prompt, the answers this version gave in its baseline run and in the runs judged the same
+    since (the newest few): a prompt matches when its answer is like any of them, so a divergence
+    seen once, in the baseline itself or later, is not drift the next time it comes back."""
+    baseline = CanaryRun.objects.filter(endpoint=endpoint, is_baseline=True).first()
+    if baseline is None:
+        return {}
+    runs = [baseline.pk] + list(
+        CanaryRun.objects.filter(
+            endpoint=endpoint, outcome=CanaryRun.Outcome.SAME, started_at__gte=baseline.started_at
+        )
+        .exclude(pk=baseline.pk)
+        .order_by("-started_at")
+        .values_list("pk", flat=True)[: ACCEPTED_RUNS - 1]
+    )
+    known: dict[str, list[str]] = {}
+    for key, text in CanaryAnswer.objects.filter(run_id__in=runs, error="").values_list("prompt_key", "text"):
+        known.setdefault(key, []).append(text)
+    return known
 
 
 def canary_outcome_counts() -> dict[str, int]:

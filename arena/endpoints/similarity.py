@@ -7,19 +7,24 @@ The measure (documented on /methodology/ and in docs/design.md):
 2. Per prompt, the similarity is Ratcliff/Obershelp's ratio over characters (Python's
    `difflib.SequenceMatcher(autojunk=False).ratio()`): 2·M / (|a| + |b|), where M is the number of
    characters in the matching blocks. 1.0 means identical, 0.0 nothing in common. Characters rather
-   than words, because Korean words carry their particles (모델이 / 모델을).
-3. A run's similarity is the mean over its prompts. Greedy decoding on GPU servers is not bit-exact
-   from run to run (batch sizes change the reduction order), so one prompt may diverge part-way while
-   the others repeat; a swapped model changes every answer. The mean separates the two; the minimum
-   would flag a benign divergence.
-4. Drifted when the run's similarity is below the threshold `ARENA_CANARY_MIN_SIMILARITY`, set below
-   the lowest run-to-run similarity measured on the demo models (tests/benchmarks/bench_canaries.py)
-   and re-measured on real endpoints with `manage.py canary_calibrate`.
+   than words, because Korean words carry their particles (모델이 / 모델을). The answer is compared
+   with each answer the version gave to that prompt in its baseline run and the few runs judged the
+   same since, and the best match counts (`best_similarity`).
+3. A run's similarity is the median over its prompts. Greedy decoding on GPU servers is not bit-exact
+   from run to run (batch sizes change the reduction order), so a prompt may diverge part-way while
+   the others repeat, in the run or in the baseline itself; a swapped model changes every answer. The
+   median ignores a minority of diverged prompts and still falls with a swap; the mean let two
+   diverged prompts out of six pass for drift in the calibration, and the minimum flags any one.
+4. Drifted when the run's similarity is below the threshold `ARENA_CANARY_MIN_SIMILARITY` (0.75), set
+   between the lowest run-to-run similarity measured on the demo models while a tenth of their
+   answers diverge part-way (0.91) and the highest similarity of one demo model's answers to
+   another's (0.62): tests/benchmarks/bench_canaries.py prints both.
 """
 
 from __future__ import annotations
 
 import difflib
+import statistics
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,11 +41,16 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def best_similarity(known: Sequence[str], answer: str) -> float:
+    """The answer against the best matching of the version's accepted answers to the same prompt."""
+    return max((similarity(k, answer) for k in known), default=0.0)
+
+
 def run_similarity(pairs: Sequence[tuple[str, str]]) -> float:
-    """Mean similarity of (baseline, answer) pairs; 1.0 for an empty run."""
+    """Median similarity of (baseline, answer) pairs; 1.0 for an empty run."""
     if not pairs:
         return 1.0
-    return sum(similarity(a, b) for a, b in pairs) / len(pairs)
+    return statistics.median(similarity(a, b) for a, b in pairs)
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,16 @@ import asyncio
 
 from asgiref.sync import async_to_sync
 from celery import shared_task
+from django.conf import settings
 
 from arena.endpoints import canary, inference, services
 from arena.models import ModelEndpoint
 
 
-async def _probe_all(configs: dict[int, inference.Endpoint]) -> dict[int, str]:
+async def _probe_all(configs: dict[int, inference.Endpoint], timeout: float) -> dict[int, str]:
     async def one(endpoint_id: int, config: inference.Endpoint) -> tuple[int, str]:
         try:
-            await inference.probe(config)
+            await inference.probe(config, timeout=timeout)
         except inference.InferenceError as error:
             return endpoint_id, f"{error.kind}: {error.message}"
         return endpoint_id, ""
@@ -27,7 +28,9 @@ def endpoints_probe() -> dict[int, str]:
     """One real chat completion to every active version; the sampler skips the ones that fail until
     they answer again."""
     endpoints = ModelEndpoint.objects.active_variants().select_related("team")
-    results = async_to_sync(_probe_all)({e.pk: services.endpoint_config(e) for e in endpoints})
+    # A probe waits for its first token no longer than a citizen would, and at most 20 s.
+    timeout = min(20.0, settings.ARENA_FIRST_TOKEN_TIMEOUT)
+    results = async_to_sync(_probe_all)({e.pk: services.endpoint_config(e) for e in endpoints}, timeout)
     for endpoint_id, error in results.items():
         services.endpoint_probe_record(endpoint_id=endpoint_id, error=error)
     return results

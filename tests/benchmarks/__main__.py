@@ -11,6 +11,7 @@ BENCHMARKS = [
     "tests.benchmarks.bench_active_sampling",
     "tests.benchmarks.bench_ax_catalog",
     "tests.benchmarks.bench_arena_streaming",
+    "tests.benchmarks.bench_canaries",
 ]
 
 
