@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from arena.battles.exposure import exposure_windows
+from arena.battles.exposure import exposure_windows_cached
 from arena.models import CanaryRun
 from core import roles
 from evaluation.models import Round
@@ -87,7 +87,7 @@ def staff_home(request):
             "is_expert": roles.EXPERT in mine,
             "is_editor": bool(mine & {roles.AGENCY_EDITOR, roles.ADMINISTRATOR}),
             # Staff see it here first: a team further than the tolerance from its target share.
-            "exposure": exposure_windows(weeks=1)[0]
+            "exposure": exposure_windows_cached(weeks=1)[0]
             if mine & {roles.MINISTRY_REVIEWER, roles.ADMINISTRATOR}
             else None,
             "drift_pending": CanaryRun.objects.filter(

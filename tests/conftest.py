@@ -31,6 +31,14 @@ def attest(endpoint, **fields):
     return endpoint
 
 
+def register_attested(**kwargs):
+    """`endpoint_register`, then the attestation without which a version is never sampled."""
+    from arena.endpoints.services import endpoint_register
+
+    endpoint, created = endpoint_register(**kwargs)
+    return attest(endpoint), created
+
+
 @pytest.fixture
 def demo_endpoints(demo_models_url):
     """Register built-in demo models (by model id) as attested endpoints of their demo teams."""

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from arena.battles.exposure import WINDOW_DAYS, exposure_windows, pair_probabilities_now
+from arena.battles.exposure import WINDOW_DAYS, exposure_windows_cached, pair_probabilities_now
 from arena.ratings.method import method_version_latest
 
 
@@ -58,7 +58,7 @@ class ExposureApi(APIView):
                 "method_version": method_version_latest(),
                 "window_days": WINDOW_DAYS,
                 "tolerance": settings.ARENA_EXPOSURE_TOLERANCE,
-                "windows": _Window(exposure_windows(), many=True).data,
+                "windows": _Window(exposure_windows_cached(), many=True).data,
                 "team_pairs": _Pair(team_pairs, many=True).data,
                 "version_pairs": _Pair(version_pairs, many=True).data,
             }

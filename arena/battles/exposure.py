@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -117,6 +118,12 @@ def exposure_windows(*, weeks: int = 8, now: dt.datetime | None = None) -> list[
         taking_part = set(counts[start]) | (drawable_now if i == 0 else set())
         windows.append(_window(start, totals[start], counts[start], sorted(taking_part), names, i == 0))
     return windows
+
+
+def exposure_windows_cached(*, weeks: int = 8) -> list[Window]:
+    """The same, read at most once a minute for pages and the API: a million battles take about two
+    seconds to group (tests/benchmarks/bench_canaries.py), too long for every page view."""
+    return cache.get_or_set(f"arena:exposure:{weeks}", lambda: exposure_windows(weeks=weeks), 60)
 
 
 def _window(start, total: int, counts, team_ids: list[int], names, current: bool) -> Window:

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from arena.battles.exposure import exposure_windows, pair_probabilities_now
+from arena.battles.exposure import exposure_windows_cached, pair_probabilities_now
 from arena.ratings.method import method_version_latest
 
 
 @require_GET
 def exposure_page(request):
-    windows = exposure_windows()
+    windows = exposure_windows_cached()
     team_pairs, version_pairs = pair_probabilities_now()
     context = {
         "windows": windows,

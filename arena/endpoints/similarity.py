@@ -15,10 +15,10 @@ The measure (documented on /methodology/ and in docs/design.md):
    the others repeat, in the run or in the baseline itself; a swapped model changes every answer. The
    median ignores a minority of diverged prompts and still falls with a swap; the mean let two
    diverged prompts out of six pass for drift in the calibration, and the minimum flags any one.
-4. Drifted when the run's similarity is below the threshold `ARENA_CANARY_MIN_SIMILARITY` (0.75), set
+4. Drifted when the run's similarity is below the threshold `ARENA_CANARY_MIN_SIMILARITY` (0.7), set
    between the lowest run-to-run similarity measured on the demo models while a tenth of their
-   answers diverge part-way (0.91) and the highest similarity of one demo model's answers to
-   another's (0.62): tests/benchmarks/bench_canaries.py prints both.
+   answers diverge part-way (0.79-0.92 over three bench runs) and the highest similarity of one demo
+   model's answers to another's (0.60-0.63): tests/benchmarks/bench_canaries.py prints both.
 """
 
 from __future__ import annotations

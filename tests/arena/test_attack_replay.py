@@ -22,11 +22,11 @@ import pytest
 import websockets
 from asgiref.sync import async_to_sync
 
-from arena.endpoints.services import endpoint_register
 from arena.integrity import tasks as integrity_tasks
 from arena.models import Battle, ModelEndpoint, NetworkFlag, Vote
 from arena.ratings.snapshots import snapshot_recompute
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
+from tests.conftest import register_attested
 from tests.servers import ServerThread
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -215,7 +215,7 @@ def test_thirty_sessions_from_one_address_cannot_rig_the_board(upstream, portal)
         "garam": ("팀 가람", "가람-1"),
         "narae": ("팀 나래", "나래-1"),
     }.items():
-        endpoint_register(
+        register_attested(
             team=team, model=model, base_url=upstream.base_url(name), model_id=f"{name}-chat", internal=True
         )
     watermarker_id = ModelEndpoint.objects.get(name="HX-1").pk

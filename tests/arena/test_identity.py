@@ -5,10 +5,10 @@ from channels.db import database_sync_to_async
 
 from arena.battles.identity import KNOWN_ALIASES, MASK, LeakMasker, asks_identity
 from arena.battles.services import vote_record
-from arena.endpoints.services import endpoint_register
 from arena.models import Battle, Turn, Vote
 from tests.arena.factories import connect, events_until_turn_done
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
+from tests.conftest import register_attested
 
 
 def run(chunks, aliases=KNOWN_ALIASES):
@@ -164,7 +164,7 @@ async def test_leaked_name_never_reaches_the_browser_and_the_vote_is_excluded(
     recording_server, consented_session, voter
 ):
     for scenario in ("leaky", "plain"):
-        await database_sync_to_async(endpoint_register)(
+        await database_sync_to_async(register_attested)(
             team=f"팀 {scenario}",
             model=f"모델 {scenario}",
             base_url=recording_server.base_url(scenario),
@@ -221,7 +221,7 @@ async def test_a_watermark_is_removed_and_marks_the_battle_and_an_invented_numbe
     covert_server, consented_session, voter
 ):
     for scenario in COVERT:
-        await database_sync_to_async(endpoint_register)(
+        await database_sync_to_async(register_attested)(
             team=f"팀 {scenario}",
             model=f"모델 {scenario}",
             base_url=covert_server.base_url(scenario),

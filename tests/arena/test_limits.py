@@ -12,6 +12,7 @@ from arena.battles.services import vote_record
 from arena.models import Battle, Vote
 from arena.safety import limits
 from tests.arena.factories import connect, events_until_turn_done, finished_battle
+from tests.conftest import register_attested
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -210,14 +211,13 @@ async def test_characters_are_given_back_when_the_citizen_leaves_before_anything
 ):
     import asyncio
 
-    from arena.endpoints.services import endpoint_register
     from tests.arena.misbehaving_server import MisbehavingServer
 
     settings.ARENA_CHARS_PER_2H_PER_VOTER = 40
     server = MisbehavingServer({"slow": lambda n: [5.0]}).start()
     try:
         for name in ("느린1", "느린2"):
-            await database_sync_to_async(endpoint_register)(
+            await database_sync_to_async(register_attested)(
                 team=f"팀 {name}",
                 model=name,
                 base_url=server.base_url("slow"),

@@ -4,11 +4,11 @@ import httpx
 import pytest
 from channels.db import database_sync_to_async
 
-from arena.endpoints.services import endpoint_register
 from arena.models import Battle, ModerationCount, ModerationRule, Turn
 from arena.safety import moderation
 from tests.arena.factories import connect, events_until_turn_done
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
+from tests.conftest import register_attested
 
 # The seeded rules come from a data migration, which a transactional flush erases: seed_data restores them.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seed_data")]
@@ -106,7 +106,7 @@ def upstream():
 
 async def register(upstream):
     for name in HARMFUL:
-        await database_sync_to_async(endpoint_register)(
+        await database_sync_to_async(register_attested)(
             team=f"팀 {name}",
             model=f"모델 {name}",
             base_url=upstream.base_url(name),

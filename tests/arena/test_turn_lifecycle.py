@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from arena.battles import services, tasks
 from arena.battles.consumers import BattleConsumer
-from arena.endpoints import services as endpoint_services
 from arena.models import Battle, Turn, Vote
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
+from tests.conftest import register_attested
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +42,7 @@ def upstream():
 
 async def register(upstream, *names):
     for name in names:
-        await database_sync_to_async(endpoint_services.endpoint_register)(
+        await database_sync_to_async(register_attested)(
             team=f"팀 {name}",
             model=f"모델 {name}",
             base_url=upstream.base_url(name),

@@ -1,10 +1,11 @@
 """Drift canaries and equal exposure: what they cost, and where the drift threshold comes from.
 
 1. Threshold: the demo models answer the canary prompts again and again at temperature 0 while
-   diverging part-way now and then, as GPU servers do (DemoModelServer(nondeterminism=0.1)); the run
-   similarity to the first run (arena/endpoints/similarity.py) is the run-to-run variation. Against it:
-   each demo model's answers compared with every other's (a swapped model). ARENA_CANARY_MIN_SIMILARITY
-   must sit between the lowest same-model run and the highest swapped one.
+   diverging part-way now and then, as GPU servers do (DemoModelServer(nondeterminism=0.1)); each run
+   is scored as the canary task scores it (arena/endpoints/similarity.py: per prompt the best match
+   among the version's accepted answers, the median over prompts): the run-to-run variation. Against
+   it: each demo model's answers scored against every other's (a swapped model).
+   ARENA_CANARY_MIN_SIMILARITY must sit between the lowest same-model run and the highest swapped one.
 2. Canary cost per endpoint: one canary run (all prompts, temperature 0, max ARENA_CANARY_MAX_TOKENS)
    through the task's own code, with 1 and 20 endpoints at once, against the named peer measured in the
    same run: one battle answer of the same model (temperature 0.7, ARENA_MAX_OUTPUT_TOKENS). Wall times

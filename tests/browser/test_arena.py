@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from arena.endpoints.services import endpoint_register
 from arena.models import Vote
 from tests.browser.conftest import assert_no_axe_violations
+from tests.conftest import register_attested
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,7 @@ def test_keyboard_only_battle(page, portal_url, demo_pair):
 def test_failing_side_shows_a_message_and_no_vote(page, portal_url, demo_endpoints, settings):
     settings.ARENA_CONNECT_TIMEOUT = 1
     demo_endpoints("demo-garam")
-    endpoint_register(
+    register_attested(
         team="고장팀", model="고장-모델", base_url="http://127.0.0.1:9/v1", model_id="x", internal=True
     )
     page.goto(portal_url + "/arena/")

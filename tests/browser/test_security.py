@@ -4,11 +4,11 @@ handler), the arena socket's closes reach the page and do the right thing."""
 import pytest
 from playwright.sync_api import expect
 
-from arena.endpoints.services import endpoint_register
 from arena.models import Battle, ModelEndpoint, Vote
 from evaluation.demo import STRENGTH, demo_round_load
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
 from tests.browser.conftest import log_in
+from tests.conftest import register_attested
 from tests.personas import make_user
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def stalling_pair():
 
     server = MisbehavingServer({"left": scenario, "right": scenario}).start()
     for name in ("left", "right"):
-        endpoint_register(
+        register_attested(
             team=f"팀 {name}",
             model=f"모델 {name}",
             base_url=server.base_url(name),

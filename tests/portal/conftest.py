@@ -11,6 +11,7 @@ PRODUCTION = {
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.example.kr",
     "ARENA_VOTER_SALT": "campaign-2026-" + "s" * 40,
     "FORWARDED_ALLOW_IPS": "10.0.0.5",
+    "ARENA_CANARY_PROMPTS_FILE": "/etc/kai/canaries.txt",
     # Any non-development provider class passes; the tests verify nobody.
     "ARENA_VERIFICATION_PROVIDER": "tests.portal.conftest.StandInProvider",
 }
