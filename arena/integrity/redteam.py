@@ -266,14 +266,18 @@ class Defended:
 
 def _network_groups(log: Log) -> list[np.ndarray]:
     """First-time voters grouped by network and window, as the hourly scan groups them for its
-    day-long and week-long windows (the hour is finer than this log's days); panel members never.
+    day-long and week-long windows, the week also on a grid shifted by half a week (the hour is finer
+    than this log's days); panel members never.
     A vote joins a window's group when its voter's first vote falls in that window."""
     first_day = np.full(log.n_voters, DAYS)
     np.minimum.at(first_day, log.voter, log.day)
     groups = []
-    for days in (1, 7):
-        slot = log.day // days
-        eligible = (log.network >= 0) & (slot == first_day[log.voter] // days) & ~log.panel[log.voter]
+    # Each window on two grids, the second shifted by half a window, so a campaign cannot hide by
+    # straddling a window's edge.
+    for days, shift in ((1, 0), (7, 0), (7, 3)):
+        slot = (log.day + shift) // days
+        first_slot = (first_day[log.voter] + shift) // days
+        eligible = (log.network >= 0) & (slot == first_slot) & ~log.panel[log.voter]
         idx = np.flatnonzero(eligible)
         key = log.network[idx] * DAYS + slot[idx]
         order = np.argsort(key, kind="stable")

@@ -134,8 +134,9 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     e-value against ratings fitted on the votes in no such group, so neither one big burst nor a
     brigade spread over many networks can hide behind them). A group whose e-value reaches 1/alpha
     is flagged (NetworkFlag, with the reason in words) and its votes set to `network_burst`.
-    Windows: ARENA_BURST_WINDOW_SECONDS, the whole day and the week (the wider first): a campaign of
-    fresh accounts spread over a week from a few networks is one group (see arena/integrity/redteam.py)."""
+    Windows: ARENA_BURST_WINDOW_SECONDS, the whole day and the week, the week also shifted by half a
+    week (the wider first): a campaign of fresh accounts spread over a week from a few networks is one
+    group however it falls on the calendar (see arena/integrity/redteam.py)."""
     alpha = alpha or settings.ARENA_NETWORK_ALPHA
     campaign = Campaign.objects.active()
     panel = (
@@ -159,14 +160,18 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     a = np.array([m_index[r[4]] for r in rows])
     b = np.array([m_index[r[5]] for r in rows])
     o = np.array([OUTCOME[r[6]] for r in rows])
+    # (network, window length, window start in seconds) -> the rows of first-time voters in it. The week
+    # is also cut on a grid shifted by half a week, so a campaign cannot hide by straddling its edge.
     groups: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-    for window in sorted({settings.ARENA_BURST_WINDOW_SECONDS, 86400, 7 * 86400}):
+    week = 7 * 86400
+    grids = sorted({(settings.ARENA_BURST_WINDOW_SECONDS, 0), (86400, 0), (week, 0), (week, week // 2)})
+    for window, shift in grids:
         for i, (_, voter, network, created_at, *_rest) in enumerate(rows):
             if not network or network == "unknown" or voter in panel:
                 continue
-            slot = int(created_at.timestamp() // window)
-            if int(first_vote[voter].timestamp() // window) == slot:
-                groups[(network, window, slot)].append(i)
+            slot = int((created_at.timestamp() + shift) // window)
+            if int((first_vote[voter].timestamp() + shift) // window) == slot:
+                groups[(network, window, slot * window - shift)].append(i)
     stats = {"groups": 0, "flagged": 0, "votes": 0}
     decided = set(
         NetworkFlag.objects.exclude(status=NetworkFlag.Status.FLAGGED).values_list(
@@ -182,11 +187,11 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     for window in sorted({key[1] for key, _ in candidates}, reverse=True):
         of_window = [(key, members) for key, members in candidates if key[1] == window]
         tests = anomaly.groups_test(a, b, o, [np.array(m) for _, m in of_window], len(models))
-        for ((network, _window, slot), members), test in zip(of_window, tests, strict=True):
+        for ((network, _window, start), members), test in zip(of_window, tests, strict=True):
             stats["groups"] += 1
             if all(rows[i][0] in already for i in members) or test.log_evalue < math.log(1 / alpha):
                 continue  # not a burst, or already set aside as part of a wider window
-            window_start = dt.datetime.fromtimestamp(slot * window, tz=dt.UTC)
+            window_start = dt.datetime.fromtimestamp(start, tz=dt.UTC)
             if (network, window_start, window) in decided:
                 continue
             vote_ids = [rows[i][0] for i in members if rows[i][0] not in already]

@@ -117,20 +117,34 @@ def compare(runs: int, *, arrivals: bool, seed: int = 0) -> dict:
     return out
 
 
+def met(figures: dict) -> bool:
+    low, high = GOAL_COVERAGE
+    return figures["saving"] >= GOAL_SAVING and low <= figures["active"]["coverage"] <= high
+
+
 def main(runs: int = 40) -> None:
     print(f"target: every model within +-{TARGET:.0f} points (95%); batches of {BATCH}; {runs} runs each")
     print(
         f"{'scenario':<34} {'uniform votes':>14} {'active votes':>13} {'saving':>8} {'goal':>6} "
-        f"{'coverage uniform':>17} {'coverage active':>16} {'goal':>10}"
+        f"{'coverage uniform':>17} {'coverage active':>16} {'goal':>10} {'met':>4}"
     )
-    for arrivals, label in ((False, "12 models from the start"), (True, "10 measured + 2 new (from arrival)")):
+    for arrivals, label in (
+        (False, "12 models from the start"),
+        (True, "10 measured + 2 new (from arrival)"),
+    ):
         started = time.perf_counter()
         figures = compare(runs, arrivals=arrivals)
         print(
             f"{label:<34} {figures['uniform']['votes']:>14,.0f} {figures['active']['votes']:>13,.0f} "
             f"{figures['saving']:>8.1%} {'>=17%':>6} {figures['uniform']['coverage']:>17.1%} "
-            f"{figures['active']['coverage']:>16.1%} {'93-97%':>10}  ({time.perf_counter() - started:.0f} s)"
+            f"{figures['active']['coverage']:>16.1%} {'93-97%':>10} {'yes' if met(figures) else 'NO':>4}"
+            f"  ({time.perf_counter() - started:.0f} s)"
         )
+    print(
+        "With a fixed field the reweighted fit keeps estimating the uniform-pair ratings, so the sampler can only\n"
+        "move variance between models, not remove it: the best allocation saves well under 17% there. The\n"
+        "saving comes where votes are spent unevenly by need, as when new versions join a measured field."
+    )
     # The draw the portal makes in active mode, timed beside the plan it reads (noisy on a shared machine).
     rng = random.Random(0)
     theta = np.random.default_rng(0).normal(0, 0.5, 12)
@@ -143,7 +157,9 @@ def main(runs: int = 40) -> None:
     for _ in range(2000):
         draw_from_plan(plan, rng)
     drawn = (time.perf_counter() - started) / 2000
-    print(f"plan for 12 models: {planned * 1e3:.2f} ms; one draw from it: {drawn * 1e6:.0f} us ({planned / drawn:.0f}x)")
+    print(
+        f"plan for 12 models: {planned * 1e3:.2f} ms; one draw from it: {drawn * 1e6:.0f} us ({planned / drawn:.0f}x)"
+    )
 
 
 if __name__ == "__main__":
