@@ -59,8 +59,9 @@ class ModelEndpointQuerySet(models.QuerySet):
         )
 
     def active_variants(self):
-        """Versions counted against a team's cap of simultaneously active anonymous variants."""
-        return self.filter(is_active=True, retired_on__isnull=True)
+        """Versions counted against a team's cap of simultaneously active anonymous variants. An A/A
+        test's second name is the portal's instrument, not a variant the team tests: not counted."""
+        return self.filter(is_active=True, retired_on__isnull=True, aa_twin_of__isnull=True)
 
 
 class ModelEndpoint(models.Model):
@@ -367,6 +368,9 @@ class Battle(models.Model):
     model_a_version = models.CharField(max_length=200)
     model_b_version = models.CharField(max_length=200)
     pair_probability = models.FloatField(_("쌍 추출 확률"))
+    # P(this pair) under the reference design (equal team exposure) / pair_probability: the weight that
+    # keeps the ratings unbiased when the active sampler drew the pair (1.0 under the reference design).
+    pair_weight = models.FloatField(_("쌍 추출 보정 가중치"), default=1.0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     failure = models.CharField(_("실패 사유"), max_length=200, blank=True)
     in_turn = models.BooleanField(_("답변 생성 중"), default=False)
@@ -461,6 +465,15 @@ class Vote(models.Model):
         STAFF_EXCLUDED = "staff_excluded", _("검토자 제외")
         # First-time voters from one network, within one window, backing the same model (NetworkFlag).
         NETWORK_BURST = "network_burst", _("같은 네트워크의 신규 투표자 집중")
+        # A heavy underdog's win from a new account (arena/integrity/upset.py); never a panel vote.
+        UPSET = "upset", _("신규 계정의 큰 이변 승리")
+
+    class Trust(models.TextChoices):
+        """How much the vote counts in the fit, by its voter's trust (arena/integrity/trust.py)."""
+
+        PANEL = "panel", _("국민평가단 (가중치 최고)")
+        ESTABLISHED = "established", _("기존 투표자")
+        NEW = "new", _("신규 계정 (가중치 낮춤)")
 
     battle = models.OneToOneField(Battle, on_delete=models.CASCADE, related_name="vote")
     choice = models.CharField(max_length=10, choices=Choice.choices)
@@ -480,6 +493,9 @@ class Vote(models.Model):
         related_name="votes",
         verbose_name=_("사유"),
     )
+    # Set by the hourly integrity scan; a vote not yet scanned counts at 1.0.
+    weight = models.FloatField(_("신뢰 가중치"), default=1.0)
+    trust = models.CharField(_("신뢰 수준"), max_length=12, choices=Trust.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -639,8 +655,14 @@ class VoterFlag(models.Model):
         EXCLUDED = "excluded", _("제외 확정")
         CLEARED = "cleared", _("정상으로 복원")
 
+    class Test(models.TextChoices):
+        EVALUE = "evalue", _("이상 점수 (e-value)")
+        LIKELIHOOD = "likelihood", _("우도 검정")
+
     voter = models.CharField(max_length=64, unique=True)
     log_evalue = models.FloatField(_("이상 점수 (log e-value)"))
+    test = models.CharField(_("걸린 검정"), max_length=12, choices=Test.choices, default=Test.EVALUE)
+    likelihood_z = models.FloatField(_("우도 검정 z"), null=True, blank=True)
     favoured = models.ForeignKey(ModelEndpoint, null=True, on_delete=models.SET_NULL, related_name="+")
     decisive_votes = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.FLAGGED)
@@ -968,3 +990,46 @@ class DataReport(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
+
+
+class RedTeamRun(models.Model):
+    """One replay of the rigging red team (`manage.py redteam`): its figures, as published on
+    /methodology/ with the date and the method version they were measured with."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    votes = models.PositiveIntegerField(_("정상 투표 수"))
+    seed = models.PositiveIntegerField()
+    method_version = models.CharField(_("방법 버전"), max_length=40)
+    report = models.JSONField(_("결과"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("조작 대응 시험")
+        verbose_name_plural = _("조작 대응 시험")
+
+    def __str__(self) -> str:
+        return f"red team {self.created_at:%Y-%m-%d} ({self.votes} votes)"
+
+
+class AATest(models.Model):
+    """An A/A test: one endpoint enrolled under a second anonymous name for a season. The two names are
+    the same model, so their intervals should overlap; the methodology page publishes whether they do."""
+
+    endpoint = models.ForeignKey(
+        ModelEndpoint, on_delete=models.PROTECT, related_name="aa_tests", verbose_name=_("원래 버전")
+    )
+    twin = models.OneToOneField(
+        ModelEndpoint, on_delete=models.PROTECT, related_name="aa_twin_of", verbose_name=_("두 번째 이름")
+    )
+    season_start = models.DateField(_("시작일"))
+    season_end = models.DateField(_("종료일"))
+    created_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-season_start", "-id"]
+        verbose_name = _("A/A 시험")
+        verbose_name_plural = _("A/A 시험")
+
+    def __str__(self) -> str:
+        return f"A/A {self.endpoint} = {self.twin.name}"

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from arena.endpoints import aa_views
 from arena.endpoints import staff_views as endpoint_staff_views
 from arena.integrity import views as integrity_views
 from arena.panel import staff_views as panel_staff_views
@@ -15,6 +16,7 @@ urlpatterns = [
     path(
         "versions/<int:endpoint_id>/retire/", endpoint_staff_views.staff_version_retire, name="version_retire"
     ),
+    path("aa-tests/", aa_views.staff_aa_tests, name="aa_tests"),
     path("integrity/", integrity_views.staff_integrity, name="integrity"),
     path("integrity/voters/<int:flag_id>/", integrity_views.staff_voter_decide, name="voter_decide"),
     path("integrity/networks/<int:flag_id>/", integrity_views.staff_network_decide, name="network_decide"),

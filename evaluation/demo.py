@@ -61,7 +61,10 @@ def demo_round_load(*, votes: int = 400, reviewed_battles: int = 12, seed: int =
     if Round.objects.filter(slug=SLUG).exists():
         return None
     endpoints = list(
-        ModelEndpoint.objects.filter(team__is_demo=True, model_id__in=STRENGTH).select_related("team")
+        # An A/A test's second name answers with the same model id: the round takes the team's own version.
+        ModelEndpoint.objects.filter(
+            team__is_demo=True, model_id__in=STRENGTH, aa_twin_of__isnull=True
+        ).select_related("team")
     )
     if len(endpoints) < 3:
         return None

@@ -148,14 +148,38 @@ def production_problems() -> list[CheckMessage]:
     return errors
 
 
+def method_problems() -> list[CheckMessage]:
+    """Method settings with a fixed set of values: an unknown one would silently change no board."""
+    errors = []
+    if settings.ARENA_SAMPLER not in ("teams", "active"):
+        errors.append(
+            Error(
+                f"ARENA_SAMPLER is {settings.ARENA_SAMPLER!r}.",
+                hint='Use "teams" (equal exposure per team) or "active" (active sampling).',
+                id="portal.E020",
+            )
+        )
+    if settings.LEADERBOARD_TIES_MODEL not in ("bradley_terry", "rao_kupper"):
+        errors.append(
+            Error(
+                f"LEADERBOARD_TIES_MODEL is {settings.LEADERBOARD_TIES_MODEL!r}.",
+                hint='Use "bradley_terry" or "rao_kupper".',
+                id="portal.E021",
+            )
+        )
+    return errors
+
+
 @register(Tags.security, deploy=False)
 def production_settings_check(app_configs, **kwargs):
-    return debug_exposure_problems() + production_problems()
+    return debug_exposure_problems() + production_problems() + method_problems()
 
 
 def refuse_unsafe_start() -> None:
     """Raise ImproperlyConfigured, naming every problem, if this process must not serve requests."""
-    errors = [m for m in debug_exposure_problems() + production_problems() if m.is_serious()]
+    errors = [
+        m for m in debug_exposure_problems() + production_problems() + method_problems() if m.is_serious()
+    ]
     if errors:
         lines = "\n".join(f"  {m.id}: {m.msg} {m.hint}" for m in errors)
         raise ImproperlyConfigured(f"The portal refuses to start with these settings:\n{lines}")

@@ -470,6 +470,20 @@ LEADERBOARD_PROVISIONAL_VOTES = env_int("LEADERBOARD_PROVISIONAL_VOTES", 1000)
 LEADERBOARD_PROVISIONAL_FRESH_VOTES = env_int("LEADERBOARD_PROVISIONAL_FRESH_VOTES", 2000)
 # First day of the season (YYYY-MM-DD) for counting a team's tested variants; empty: since the start.
 LEADERBOARD_SEASON_START = os.environ.get("LEADERBOARD_SEASON_START", "")
+# Pair sampler: "teams" draws every team equally (the reference design the boards estimate); "active"
+# favours the pairs whose next vote removes the most uncertainty around the cut line and in models
+# wider than ARENA_ACTIVE_TARGET_HALF_WIDTH points, every pair keeping a floor; each battle stores its
+# pair probability and the fit weighs it back to the reference design (arena/battles/sampling.py).
+ARENA_SAMPLER = os.environ.get("ARENA_SAMPLER", "teams")
+ARENA_ACTIVE_TARGET_HALF_WIDTH = float(os.environ.get("ARENA_ACTIVE_TARGET_HALF_WIDTH", "15"))
+# Share of the active sampler's probability spread evenly over all pairs: each pair's floor.
+ARENA_ACTIVE_FLOOR_SHARE = float(os.environ.get("ARENA_ACTIVE_FLOOR_SHARE", "0.3"))
+# The last place that passes the stage (the final cut keeps 2 teams): active sampling resolves the
+# overlap around it first.
+LEADERBOARD_CUT_LINE = env_int("LEADERBOARD_CUT_LINE", 2)
+# Which fit the boards' ratings come from: "bradley_terry" (ties as half a win) or "rao_kupper" (ties
+# with their own probability). The methodology page publishes both fits' win-matrix error either way.
+LEADERBOARD_TIES_MODEL = os.environ.get("LEADERBOARD_TIES_MODEL", "bradley_terry")
 # Staff are alerted when a team's share of the current 7-day window's battles is further than this
 # from its target share.
 ARENA_EXPOSURE_TOLERANCE = float(os.environ.get("ARENA_EXPOSURE_TOLERANCE", "0.02"))

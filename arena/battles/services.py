@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -21,6 +22,9 @@ from arena.models import Battle, ModelEndpoint, PanelMember, Turn, Vote, VoteRea
 from arena.panel import services as panel
 from arena.panel.reasons import ReasonInput
 from arena.panel.services import panel_voter
+from arena.ratings.bradley_terry import BASE, SCALE
+from arena.ratings.snapshots import snapshot_latest
+from arena.ratings.tables import View
 from arena.ratings.tasks import leaderboard_refresh
 from arena.safety import limits
 from core import metrics
@@ -43,12 +47,21 @@ def team_weights(team_ids: list[int]) -> list[float]:
 
 
 def battle_create(*, voter: str) -> Battle:
-    """Draw two available versions of two different teams and open a battle for this voter."""
+    """Draw two available versions of two different teams and open a battle for this voter: by equal
+    team exposure (the reference design), or, with ARENA_SAMPLER = "active", from the active plan,
+    storing the weight that brings the pair back to the reference design."""
     endpoints, teams, team_weights = sampler_pool()
+    weights = [e.weight for e in endpoints]
     try:
-        draw = sampling.draw_team_pair(teams, [e.weight for e in endpoints], team_weights, _rng)
+        draw = sampling.draw_team_pair(teams, weights, team_weights, _rng)
     except ValueError:
         raise NoModelsAvailable(NO_MODELS_MESSAGE) from None
+    pair_weight = 1.0
+    if settings.ARENA_SAMPLER == "active":
+        plan = active_plan_current(endpoints, teams, weights, team_weights)
+        draw = sampling.draw_from_plan(plan, _rng)
+        reference = sampling.version_pair_probability(teams, weights, team_weights, draw.a, draw.b)
+        pair_weight = reference / draw.probability
     model_a, model_b = endpoints[draw.a], endpoints[draw.b]
     return Battle.objects.create(
         voter=voter,
@@ -57,6 +70,49 @@ def battle_create(*, voter: str) -> Battle:
         model_a_version=model_a.model_id,
         model_b_version=model_b.model_id,
         pair_probability=draw.probability,
+        pair_weight=pair_weight,
+    )
+
+
+def active_plan_current(endpoints, teams, weights, team_weights) -> sampling.PairPlan:
+    """The active plan over the drawable versions, read off the newest overall board: its ratings,
+    half-widths, rank spreads and battle counts. A version the board does not know yet counts as
+    unmeasured (rating at the mean, interval wider than any target), so it is sampled first."""
+    snapshot = snapshot_latest(View.OVERALL)
+    rows = {r["endpoint_id"]: r for r in (snapshot.rows if snapshot else [])}
+    ids = (snapshot.matrices.get("model_ids", []) if snapshot else []) or []
+    position = {m: k for k, m in enumerate(ids)}
+    counts = snapshot.matrices.get("battle_count", []) if snapshot else []
+    n = len(endpoints)
+    theta, half = np.zeros(n), np.full(n, np.inf)
+    best, worst = np.ones(n, dtype=int), np.full(n, n)
+    games = np.zeros((n, n))
+    for k, endpoint in enumerate(endpoints):
+        if (row := rows.get(endpoint.pk)) is not None:
+            theta[k] = (row["rating"] - BASE) / SCALE
+            half[k] = (row["ci_high"] - row["ci_low"]) / 2
+            if row.get("rank_best"):
+                best[k], worst[k] = row["rank_best"], row["rank_worst"]
+    for k, a in enumerate(endpoints):
+        for m, b in enumerate(endpoints):
+            if a.pk in position and b.pk in position:
+                games[k, m] = counts[position[a.pk]][position[b.pk]]
+    drawable = np.array(
+        [
+            [sampling.version_pair_probability(teams, weights, team_weights, i, j) > 0 for j in range(n)]
+            for i in range(n)
+        ]
+    )
+    return sampling.active_plan(
+        theta,
+        games,
+        half,
+        target=settings.ARENA_ACTIVE_TARGET_HALF_WIDTH,
+        cut=settings.LEADERBOARD_CUT_LINE,
+        best=best,
+        worst=worst,
+        allowed=drawable,
+        floor_share=settings.ARENA_ACTIVE_FLOOR_SHARE,
     )
 
 

@@ -3,14 +3,19 @@
 For each voter, an e-value: a number whose expectation is at most 1 when the voter votes the way the
 Bradley-Terry model says people vote, so flagging voters whose e-value reaches 1/alpha flags an honest
 voter with probability at most alpha (Markov's inequality), however many votes they cast. It averages
-two tests, each an e-value on its own:
+three tests, each an e-value on its own:
 
 - improbability: each decisive vote contributes 0.5 / P(the chosen side wins) (a voter who keeps
   picking the unlikely side grows it);
 - favouritism: for every model m, each of the voter's battles with m contributes q / P(m wins) when m
   won and (1 - q) / P(m loses) when it lost (a voter who always backs one model grows it); the average
-  over all models keeps it an e-value whichever model is favoured.
-Ties and both-bad votes carry no evidence either way and are skipped.
+  over all models keeps it an e-value whichever model is favoured;
+- indirect favouritism ("omnipresent" rigging, Min et al., ICML 2025): backing model m also by votes
+  in battles m is not in, always against whichever of the two is rated closer to m (pulling down its
+  nearest rivals). For every m, each vote contributes q / P(the vote) when it follows that strategy
+  and (1 - q) / P(the vote) when it does not; averaged over models as above.
+The combined e-value is the mean of the three. Ties and both-bad votes carry no evidence either way
+and are skipped.
 
 The "voter" index is any grouping: the network rules (arena/integrity/review.py) pass one index per
 (network, time window) group of first-time voters and read the favouritism e-value alone, since
@@ -61,13 +66,30 @@ def voter_scores(voter, model_a, model_b, outcome, theta, n_voters: int) -> Vote
     np.add.at(cells, v * n_models + b, log_b)
     per_model = cells.reshape(n_voters, n_models)  # models a voter never met contribute e-value 1
     favouritism = logsumexp(per_model, axis=1) - np.log(n_models)
-    combined = logsumexp(np.stack([improbable, favouritism]), axis=0) - np.log(2)
+    indirect = _indirect(v, a, b, a_won, p_a, theta, n_voters)
+    combined = logsumexp(np.stack([improbable, favouritism, indirect]), axis=0) - np.log(3)
     return VoterScores(
         log_evalue=combined,
         favoured=per_model.argmax(axis=1),
         decisive=np.bincount(v, minlength=n_voters),
         log_favouritism=favouritism,
     )
+
+
+def _indirect(v, a, b, a_won, p_a, theta, n_voters) -> np.ndarray:
+    """log of the indirect-favouritism e-value per voter (see the module docstring)."""
+    n_models = len(theta)
+    q = FAVOURITISM_Q
+    log_chosen = np.log(np.where(a_won, p_a, 1.0 - p_a))
+    cells = np.zeros((n_voters, n_models))
+    for m in range(n_models):
+        # The strategy for m: m's side when m plays, else the side rated farther from m.
+        a_farther = np.abs(theta[a] - theta[m]) > np.abs(theta[b] - theta[m])
+        strategy_a = np.where(a == m, True, np.where(b == m, False, a_farther))
+        follows = strategy_a == a_won
+        contribution = np.where(follows, np.log(q), np.log(1 - q)) - log_chosen
+        cells[:, m] = np.bincount(v, weights=contribution, minlength=n_voters)
+    return logsumexp(cells, axis=1) - np.log(n_models)
 
 
 def flagged(scores: VoterScores, alpha: float = 0.01) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 Each vote, when recorded, gets the next entry: entry_hash = sha256(prev_hash + the vote's canonical
 facts). The facts are what must never change after the vote: ids, voter pseudonym, choice, the two
-models and their versions, the pair probability and the time. Inclusion is left out on purpose: it
+models and their versions, the pair probability (and the active sampler's pair weight) and the time. Inclusion is left out on purpose: it
 changes legitimately (exclusions are audit-logged instead). A daily root is the hash of the day's last
 entry; `verify_vote_ledger` recomputes the chain from the stored votes and names the first that no
 longer matches.
@@ -25,8 +25,12 @@ GENESIS = "0" * 64
 
 def vote_facts(vote: Vote) -> str:
     battle = vote.battle
+    # The active sampler's weight is as fixed as the pair probability; it joins the facts only when it
+    # is not the reference design's 1.0, so entries written before it existed still verify.
+    weight = {} if battle.pair_weight == 1.0 else {"pair_weight": repr(battle.pair_weight)}
     return json.dumps(
         {
+            **weight,
             "vote": vote.pk,
             "battle": str(battle.pk),
             "voter": vote.voter,

@@ -19,9 +19,8 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from arena.integrity import anomaly
+from arena.integrity import anomaly, defences, trust
 from arena.models import Campaign, ModelEndpoint, NetworkFlag, PanelMember, Vote, VoterFlag
-from arena.ratings import bradley_terry as ratings
 from arena.ratings.tables import OUTCOME
 from core import metrics
 from core.audit import audit_record
@@ -30,8 +29,9 @@ ALPHA = 0.01
 
 
 def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:
-    """Test every voter against ratings fitted on the counted votes; flag those at e >= 1/alpha and
-    set their counted votes to `anomalous_voter` until a reviewer decides."""
+    """Test every voter (defences.voter_tests: the anomaly e-values at e >= 1/alpha, and the
+    likelihood test) against ratings fitted on the counted votes; set a flagged voter's counted votes
+    to `anomalous_voter` until a reviewer decides, with the test that flagged them on the flag."""
     rows = list(
         Vote.objects.filter(inclusion__in=[Vote.Inclusion.VALID, Vote.Inclusion.ANOMALOUS_VOTER]).values_list(
             "voter", "battle__model_a_id", "battle__model_b_id", "choice", "inclusion"
@@ -50,10 +50,8 @@ def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:
     counted = np.array([r[4] == Vote.Inclusion.VALID for r in rows])
     if len(models) < 2 or not counted.any():
         return {"voters": len(voters), "flagged": 0, "votes": 0}
-    fit = ratings.fit_bradley_terry(a[counted], b[counted], o[counted], len(models), interval="sandwich")
-    theta = (fit.rating - ratings.BASE) / ratings.SCALE
-    scores = anomaly.voter_scores(v, a, b, o, theta, len(voters))
-    hits = np.flatnonzero(anomaly.flagged(scores, alpha))
+    tests = defences.voter_tests(v, a, b, o, len(models), len(voters), counted=counted, alpha_e=alpha)
+    hits = np.flatnonzero(tests.flagged)
     decided = set(VoterFlag.objects.exclude(status=VoterFlag.Status.FLAGGED).values_list("voter", flat=True))
     changed = 0
     with transaction.atomic():
@@ -61,12 +59,17 @@ def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:
             voter = voters[i]
             if voter in decided:
                 continue  # a reviewer already ruled on this voter
+            z = tests.likelihood_z[i]
             VoterFlag.objects.update_or_create(
                 voter=voter,
                 defaults={
-                    "log_evalue": float(scores.log_evalue[i]),
-                    "favoured_id": models[scores.favoured[i]],
-                    "decisive_votes": int(scores.decisive[i]),
+                    "log_evalue": float(tests.log_evalue[i]),
+                    "test": VoterFlag.Test.EVALUE
+                    if tests.reason[i] == defences.BY_EVALUE
+                    else VoterFlag.Test.LIKELIHOOD,
+                    "likelihood_z": None if np.isnan(z) else float(z),
+                    "favoured_id": models[tests.favoured[i]],
+                    "decisive_votes": int(np.sum((v == i) & (o <= 1))),
                 },
             )
             changed += Vote.objects.filter(voter=voter, inclusion=Vote.Inclusion.VALID).update(
@@ -76,6 +79,56 @@ def voter_anomaly_scan(*, alpha: float = ALPHA) -> dict[str, int]:
     return {"voters": len(voters), "flagged": len(hits), "votes": changed}
 
 
+def vote_weights_scan() -> dict[str, int]:
+    """Weigh the counted votes (defences.vote_weights): each by its voter's trust (panel highest,
+    then established voters, then new accounts), and set aside heavy-underdog wins from new accounts
+    (`upset`, never a panel vote). Re-run hourly: a voter's trust grows with their history, and a vote
+    the filter set aside counts again if the ratings no longer make it an upset."""
+    rows = list(
+        Vote.objects.filter(inclusion__in=[Vote.Inclusion.VALID, Vote.Inclusion.UPSET])
+        .order_by("id")
+        .values_list("id", "voter", "battle__model_a_id", "battle__model_b_id", "choice", "created_at")
+    )
+    if not rows:
+        return {"votes": 0, "upsets": 0}
+    campaign = Campaign.objects.active()
+    panel = (
+        set(PanelMember.objects.filter(campaign=campaign).values_list("voter", flat=True))
+        if campaign
+        else set()
+    )
+    voters = sorted({r[1] for r in rows})
+    models = sorted({r[2] for r in rows} | {r[3] for r in rows})
+    v_index = {x: i for i, x in enumerate(voters)}
+    m_index = {x: i for i, x in enumerate(models)}
+    v = np.array([v_index[r[1]] for r in rows])
+    a = np.array([m_index[r[2]] for r in rows])
+    b = np.array([m_index[r[3]] for r in rows])
+    o = np.array([OUTCOME[r[4]] for r in rows])
+    if len(models) < 2:
+        return {"votes": 0, "upsets": 0}
+    days = np.array([r[5].date().toordinal() for r in rows])
+    voter_days = np.unique(np.stack([v, days], axis=1), axis=0)
+    active_days = np.bincount(voter_days[:, 0], minlength=len(voters))
+    voter_trust = trust.voter_trust(
+        [x in panel for x in voters], np.bincount(v, minlength=len(voters)), active_days
+    )
+    weights = defences.vote_weights(v, a, b, o, len(models), voter_trust)
+    levels = [Vote.Trust(trust.LEVELS[k]) for k in range(len(trust.LEVELS))]
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for (vote_id, *_rest), upset_, level in zip(rows, weights.upset, weights.level, strict=True):
+        inclusion = Vote.Inclusion.UPSET if upset_ else Vote.Inclusion.VALID
+        groups[(inclusion, levels[level], float(voter_trust.weight[v_index[_rest[0]]]))].append(vote_id)
+    with transaction.atomic():
+        for (inclusion, level, weight), ids in groups.items():
+            for start in range(0, len(ids), 5000):
+                Vote.objects.filter(
+                    pk__in=ids[start : start + 5000],
+                    inclusion__in=[Vote.Inclusion.VALID, Vote.Inclusion.UPSET],
+                ).update(inclusion=inclusion, trust=level, weight=weight)
+    return {"votes": len(rows), "upsets": int(weights.upset.sum())}
+
+
 def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     """The anomaly test per network and time window: group the counted votes of first-time voters
     (voters whose first vote falls in the window) by network and window, and test each group of at
@@ -83,7 +136,9 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     e-value against ratings fitted on the votes in no such group, so neither one big burst nor a
     brigade spread over many networks can hide behind them). A group whose e-value reaches 1/alpha
     is flagged (NetworkFlag, with the reason in words) and its votes set to `network_burst`.
-    Windows: ARENA_BURST_WINDOW_SECONDS, and the whole day (the wider first)."""
+    Windows: ARENA_BURST_WINDOW_SECONDS, the whole day and the week, the week also shifted by half a
+    week (the wider first): a campaign of fresh accounts spread over a week from a few networks is one
+    group however it falls on the calendar (see arena/integrity/redteam.py)."""
     alpha = alpha or settings.ARENA_NETWORK_ALPHA
     campaign = Campaign.objects.active()
     panel = (
@@ -107,14 +162,18 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     a = np.array([m_index[r[4]] for r in rows])
     b = np.array([m_index[r[5]] for r in rows])
     o = np.array([OUTCOME[r[6]] for r in rows])
+    # (network, window length, window start in seconds) -> the rows of first-time voters in it. The week
+    # is also cut on a grid shifted by half a week, so a campaign cannot hide by straddling its edge.
     groups: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-    for window in sorted({settings.ARENA_BURST_WINDOW_SECONDS, 86400}):
+    week = 7 * 86400
+    grids = sorted({(settings.ARENA_BURST_WINDOW_SECONDS, 0), (86400, 0), (week, 0), (week, week // 2)})
+    for window, shift in grids:
         for i, (_, voter, network, created_at, *_rest) in enumerate(rows):
             if not network or network == "unknown" or voter in panel:
                 continue
-            slot = int(created_at.timestamp() // window)
-            if int(first_vote[voter].timestamp() // window) == slot:
-                groups[(network, window, slot)].append(i)
+            slot = int((created_at.timestamp() + shift) // window)
+            if int((first_vote[voter].timestamp() + shift) // window) == slot:
+                groups[(network, window, slot * window - shift)].append(i)
     stats = {"groups": 0, "flagged": 0, "votes": 0}
     decided = set(
         NetworkFlag.objects.exclude(status=NetworkFlag.Status.FLAGGED).values_list(
@@ -130,11 +189,11 @@ def network_burst_scan(*, alpha: float | None = None) -> dict[str, int]:
     for window in sorted({key[1] for key, _ in candidates}, reverse=True):
         of_window = [(key, members) for key, members in candidates if key[1] == window]
         tests = anomaly.groups_test(a, b, o, [np.array(m) for _, m in of_window], len(models))
-        for ((network, _window, slot), members), test in zip(of_window, tests, strict=True):
+        for ((network, _window, start), members), test in zip(of_window, tests, strict=True):
             stats["groups"] += 1
             if all(rows[i][0] in already for i in members) or test.log_evalue < math.log(1 / alpha):
                 continue  # not a burst, or already set aside as part of a wider window
-            window_start = dt.datetime.fromtimestamp(slot * window, tz=dt.UTC)
+            window_start = dt.datetime.fromtimestamp(start, tz=dt.UTC)
             if (network, window_start, window) in decided:
                 continue
             vote_ids = [rows[i][0] for i in members if rows[i][0] not in already]

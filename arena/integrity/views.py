@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from arena.integrity import methodology as published
 from arena.integrity import review
 from arena.models import LedgerHead, LedgerRoot, ModelEndpoint, NetworkFlag, Vote, VoterFlag
 from arena.ratings import method
@@ -46,6 +47,10 @@ def methodology(request):
             "canary_hours": round(settings.CELERY_BEAT_SCHEDULE["drift-canaries"]["schedule"] / 3600, 1),
         },
         "method_version": method.method_version_latest(),
+        "defences": published.defence_settings(),
+        "ties": published.ties_figures(),
+        "aa_tests": published.aa_figures(),
+        "redteam": published.redteam_latest(),
     }
     return render(request, "arena/methodology.html", context)
 

@@ -11,15 +11,22 @@ How it is computed (the reason it is fast):
    swapping A and B with the outcome flipped lands in the same cell, and battle order cannot matter.
 2. The maximum-likelihood fit is Newton's method on the pair statistics (games n_ij and score s_ij),
    with the all-ones direction fixed by sum(theta) = 0. When a model never lost or never won (the
-   "beats" graph is not strongly connected) the MLE is at infinity; only then a weak ridge
-   (RIDGE_IF_NEEDED on theta, in logit units) keeps it finite, and `ridge` on the result says so.
-   Bootstrap refits always carry that ridge: a resample can strand a model that the data did not.
+   "beats" graph is not strongly connected) the MLE is at infinity. Only then a weak prior keeps it
+   finite: theta ~ N(0, PRIOR_SD^2) for every model (PRIOR_SD = 2 logits, about 350 points: wider
+   than the spread of real models), i.e. a ridge of 1 / PRIOR_SD^2; `ridge` on the result says so.
 3. Bootstrap: B multinomial resamples of the cell counts (the same as resampling battles), fitted
    together as one batched Newton problem warm-started at the full-data fit. Intervals are the
-   2.5/97.5 percentiles; the displayed rating is the full-data fit.
-4. Optional: sandwich (closed-form) intervals; `weights` per battle (inverse-propensity weights from
-   the stored pair probability, or raking weights), applied as weighted counts; `style` covariates,
-   fitted jointly on rows (they cannot be aggregated), with sandwich intervals.
+   2.5/97.5 percentiles; the displayed rating is the full-data fit. Refits carry at least a tiny
+   ridge (BOOTSTRAP_RIDGE): a resample can strand a model that the data did not.
+4. Honest intervals where the data say little: a model outside the largest strongly connected part
+   of the "has scored against" graph (say a new model that won its first 20 battles) has an
+   estimate that rests on the prior, and every resample repeats its record, so the bootstrap gives
+   it a falsely tight interval. Its interval is widened to at least the posterior one (Laplace:
+   MAP +- 1.96 sd from the prior-augmented information), and `prior_bound` marks it.
+5. Optional: sandwich (closed-form) intervals; `weights` per battle (inverse-propensity weights from
+   the stored pair probability, trust or raking weights), applied as weighted counts, with the
+   sandwich's middle term summing squared weights; `style` covariates, fitted jointly on rows (they
+   cannot be aggregated), with sandwich intervals.
 """
 
 from __future__ import annotations
@@ -32,7 +39,9 @@ from scipy.sparse.csgraph import connected_components
 
 SCALE = 400.0 / np.log(10.0)
 BASE = 1000.0
-RIDGE_IF_NEEDED = 0.01
+PRIOR_SD = 2.0  # logits; the prior that keeps a never-beaten (or never-winning) model finite
+RIDGE_IF_NEEDED = 1.0 / PRIOR_SD**2
+BOOTSTRAP_RIDGE = 0.01
 MAX_STEP = 4.0  # logits per Newton step
 A_WON, B_WON, TIE, BOTH_BAD = 0, 1, 2, 3
 _SCORE = np.array([1.0, 0.0, 0.5, 0.5])  # score of the model shown as A, by outcome
@@ -52,6 +61,7 @@ class Ratings:
     style_coef: np.ndarray | None = None  # (k,) logit effect per style feature, if style was given
     ridge: float = 0.0  # the ridge that was needed (0.0: the plain MLE exists)
     interval: str = "bootstrap"
+    prior_bound: np.ndarray | None = None  # (n,) True where the estimate rests on the prior (step 4)
 
 
 @dataclass(frozen=True)
@@ -98,21 +108,43 @@ def _pairs(keys: np.ndarray, n_models: int) -> _Pairs:
     return _Pairs(i, j, starts, (keys % 3) / 2.0, incidence, magnitude)
 
 
-def _needs_ridge(
+def _prior_bound(
     pairs: _Pairs, games: np.ndarray, score: np.ndarray, n_models: int, per_model: np.ndarray
-) -> bool:
-    """The MLE is finite iff the directed 'has scored against' graph is strongly connected."""
+) -> np.ndarray:
+    """Models whose estimate rests on the prior: outside the largest strongly connected component of
+    the directed "has scored against" graph. The MLE is finite iff no model is (step 2)."""
     if n_models <= 1:
-        return False
-    if not (per_model > 0).all():
-        return True
+        return np.zeros(n_models, dtype=bool)
     i_scored = score > 0
     j_scored = score < games
     rows = np.concatenate([pairs.i[i_scored], pairs.j[j_scored]])
     cols = np.concatenate([pairs.j[i_scored], pairs.i[j_scored]])
     graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_models, n_models))
-    n_components, _ = connected_components(graph, directed=True, connection="strong")
-    return n_components > 1
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    sizes = np.bincount(labels)
+    main = np.flatnonzero(sizes == sizes.max())
+    # Of equally large parts, the one with the most games is the board's body.
+    main = main[np.argmax([per_model[labels == k].sum() for k in main])]
+    return (labels != main) | (per_model <= 0)
+
+
+def _posterior_widen(pairs, games, theta, ridge, low, high, mask) -> tuple[np.ndarray, np.ndarray]:
+    """Step 4: where `mask`, widen [low, high] to at least MAP +- 1.96 posterior sd (logit units)."""
+    if not mask.any():
+        return low, high
+    n_models = len(theta)
+    z = theta[pairs.i] - theta[pairs.j]
+    p = 0.5 * (1.0 + np.tanh(0.5 * z))
+    w = games * p * (1.0 - p)
+    hess = np.zeros((n_models, n_models))
+    np.add.at(hess, (pairs.i, pairs.j), -w)
+    np.add.at(hess, (pairs.j, pairs.i), -w)
+    np.add.at(hess, (pairs.i, pairs.i), w)
+    np.add.at(hess, (pairs.j, pairs.j), w)
+    sd = np.sqrt(np.diag(np.linalg.inv(hess + ridge * np.eye(n_models))))
+    low = np.where(mask, np.minimum(low, theta - 1.96 * sd), low)
+    high = np.where(mask, np.maximum(high, theta + 1.96 * sd), high)
+    return low, high
 
 
 def _newton(
@@ -157,8 +189,12 @@ def _newton(
     return theta
 
 
-def _sandwich_se(pairs_i, pairs_j, games, score, score_sq, theta, n_models, ridge) -> np.ndarray:
-    """Standard errors from V = H^+ G H^+ (aggregated form of the per-battle sandwich)."""
+def _sandwich_se(pairs_i, pairs_j, games, sq, theta, n_models, ridge) -> np.ndarray:
+    """Standard errors from V = H^+ G H^+ (aggregated form of the per-battle sandwich).
+
+    games: weighted games per pair; sq: per pair, the sums of n w^2, n w^2 y and n w^2 y^2 over its
+    battles (n: count, w: weight, y: the lower index's score), the middle term's ingredients."""
+    games_sq, score_w2, score_sq = sq
     z = theta[pairs_i] - theta[pairs_j]
     p = 1.0 / (1.0 + np.exp(-z))
     w = games * p * (1.0 - p)
@@ -168,8 +204,8 @@ def _sandwich_se(pairs_i, pairs_j, games, score, score_sq, theta, n_models, ridg
     np.add.at(hess, (pairs_i, pairs_i), w)
     np.add.at(hess, (pairs_j, pairs_j), w)
     hess += ridge * np.eye(n_models)
-    # sum over battles of (y - p)^2 = sum y^2 - 2 p sum y + n p^2
-    meat_w = score_sq - 2 * p * score + games * p * p
+    # sum over battles of w^2 (y - p)^2 = sum w^2 y^2 - 2 p sum w^2 y + p^2 sum w^2
+    meat_w = score_sq - 2 * p * score_w2 + games_sq * p * p
     meat = np.zeros((n_models, n_models))
     np.add.at(meat, (pairs_i, pairs_j), -meat_w)
     np.add.at(meat, (pairs_j, pairs_i), -meat_w)
@@ -272,10 +308,11 @@ def fit_bradley_terry(
     a, b, o, c, n = a[keep], b[keep], o[keep], c[keep], n[keep]
     style_x = None if style is None else np.asarray(style, dtype=float)[keep]
 
-    games_per_model = np.bincount(a, weights=c, minlength=n_models) + np.bincount(
-        b, weights=c, minlength=n_models
+    # Votes per model and the matrices count battles as they were cast; weights enter the fit only.
+    games_per_model = np.bincount(a, weights=n, minlength=n_models) + np.bincount(
+        b, weights=n, minlength=n_models
     )
-    win_rate, battle_count = _matrices(a, b, o, n_models, c)
+    win_rate, battle_count = _matrices(a, b, o, n_models, n)
     win_share = decisive_win_share(a, b, o, n, n_models)
     battle_keys = _cell_keys(a, b, o, n_models)
     size = n_models * n_models * 3
@@ -284,23 +321,31 @@ def fit_bradley_terry(
     cell_counts = weighted[keys]
     pairs = _pairs(keys, n_models)
     games, score = (x[0] for x in pairs.collapse(cell_counts[None]))
-    ridge = RIDGE_IF_NEEDED if _needs_ridge(pairs, games, score, n_models, games_per_model) else 0.0
+    weighted_games = np.bincount(pairs.i, games, n_models) + np.bincount(pairs.j, games, n_models)
+    prior_bound = _prior_bound(pairs, games, score, n_models, weighted_games)
+    ridge = RIDGE_IF_NEEDED if prior_bound.any() else 0.0
+    done = {"games": games_per_model, "win_rate": win_rate, "battle_count": battle_count}
+    done |= {"win_share": win_share, "ridge": ridge, "prior_bound": prior_bound}
 
     if style_x is not None:
         theta, gamma, se = _fit_style(a, b, o, c, style_x, n_models, ridge)
-        low, high = theta - 1.96 * se, theta + 1.96 * se
-        return _result(
-            theta, low, high, games_per_model, win_rate, battle_count, win_share, ridge, "sandwich", gamma
+        low, high = _posterior_widen(
+            pairs, games, theta, ridge, theta - 1.96 * se, theta + 1.96 * se, prior_bound
         )
+        return _result(theta, low, high, interval="sandwich", gamma=gamma, **done)
 
     theta = _newton(pairs, games[None], score[None], n_models, ridge)[0]
     if interval == "sandwich":
-        score_sq = np.add.reduceat(cell_counts * pairs.half_scores**2, pairs.starts)
-        se = _sandwich_se(pairs.i, pairs.j, games, score, score_sq, theta, n_models, ridge)
-        low, high = theta - 1.96 * se, theta + 1.96 * se
-        return _result(
-            theta, low, high, games_per_model, win_rate, battle_count, win_share, ridge, "sandwich"
+        squared = np.bincount(battle_keys, weights=c * c / np.where(n > 0, n, 1), minlength=size)[keys]
+        sq = (
+            *(x[0] for x in pairs.collapse(squared[None])),
+            np.add.reduceat(squared * pairs.half_scores**2, pairs.starts),
         )
+        se = _sandwich_se(pairs.i, pairs.j, games, sq, theta, n_models, ridge)
+        low, high = _posterior_widen(
+            pairs, games, theta, ridge, theta - 1.96 * se, theta + 1.96 * se, prior_bound
+        )
+        return _result(theta, low, high, interval="sandwich", **done)
 
     rng = np.random.default_rng(seed)
     # Resample whole battles: a multinomial over the cells' battle counts, then each cell's mean
@@ -315,16 +360,17 @@ def fit_bradley_terry(
         boot_games, boot_score = pairs.collapse(draws)
         warm = np.broadcast_to(theta, (size, n_models))
         # A resample can leave a model undefeated (or a pair unplayed) even when the full data does not,
-        # so refits always carry the weak ridge; on real volumes its effect is far below 0.01 points.
+        # so refits always carry a tiny ridge; on real volumes its effect is far below 0.01 points.
         thetas[start : start + size] = _newton(
-            pairs, boot_games, boot_score, n_models, max(ridge, RIDGE_IF_NEEDED), warm
+            pairs, boot_games, boot_score, n_models, max(ridge, BOOTSTRAP_RIDGE), warm
         )
     low, high = np.percentile(thetas, [2.5, 97.5], axis=0)
-    return _result(theta, low, high, games_per_model, win_rate, battle_count, win_share, ridge, "bootstrap")
+    low, high = _posterior_widen(pairs, games, theta, ridge, low, high, prior_bound)
+    return _result(theta, low, high, interval="bootstrap", **done)
 
 
 def _result(
-    theta, low, high, games, win_rate, battle_count, win_share, ridge, interval, gamma=None
+    theta, low, high, *, games, win_rate, battle_count, win_share, ridge, interval, prior_bound, gamma=None
 ) -> Ratings:
     rating = BASE + SCALE * theta
     ci_low, ci_high = BASE + SCALE * np.asarray(low), BASE + SCALE * np.asarray(high)
@@ -342,6 +388,7 @@ def _result(
         style_coef=gamma,
         ridge=ridge,
         interval=interval,
+        prior_bound=prior_bound,
     )
 
 

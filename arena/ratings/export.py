@@ -40,6 +40,9 @@ CSV_FIELDS = [
     "team_b",
     "model_b_version",
     "pair_probability",
+    "pair_weight",
+    "trust",
+    "trust_weight",
     "turn_count",
     "language",
     "seconds_after_last_token",
@@ -79,6 +82,11 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
             "model_a": _model(battle.model_a, battle.model_a_version),
             "model_b": _model(battle.model_b, battle.model_b_version),
             "pair_probability": battle.pair_probability,
+            # What the vote counts for in the fit: the pair's weight back to the reference design
+            # (active sampling) times its voter's trust (trust: why, from the hourly scan).
+            "pair_weight": battle.pair_weight,
+            "trust": vote.trust,
+            "trust_weight": vote.weight,
             "turn_count": battle.turn_count,
             "language": battle.language,
             "seconds_after_last_token": round(vote.seconds_after_last_token, 3),
@@ -130,7 +138,18 @@ def _flat(record: dict) -> dict:
         "model_b": record["model_b"]["name"],
         "team_b": record["model_b"]["team"],
         "model_b_version": record["model_b"]["version"],
-        **{k: record[k] for k in ("pair_probability", "turn_count", "language", "seconds_after_last_token")},
+        **{
+            k: record[k]
+            for k in (
+                "pair_probability",
+                "pair_weight",
+                "trust",
+                "trust_weight",
+                "turn_count",
+                "language",
+                "seconds_after_last_token",
+            )
+        },
         **record["style"],
         "prompts": json.dumps([t["prompt"] for t in record["turns"]], ensure_ascii=False),
         "redacted": record["redacted"],
@@ -295,7 +314,11 @@ def _readme(
         " deleted_by_citizen | staff_excluded | network_burst (first-time voters from one network backing one"
         " model in one window; see the methodology page)",
         "- model_a, model_b: {id, name, team, version} as shown on the left (A) and right (B)",
-        "- pair_probability: probability with which this unordered pair was drawn (for reweighting)",
+        "- pair_probability: probability with which this unordered pair was drawn",
+        "- pair_weight: P(pair) under equal team exposure / pair_probability (1 unless active sampling drew it)",
+        "- trust, trust_weight: the voter's trust level (panel, established, new) and the weight it gives",
+        "  the vote; every board fits each counted vote with weight pair_weight x trust_weight",
+        "  (x raking_weight on the post-stratified board)",
         "- turn_count, language (ko | other, of the first prompt), seconds_after_last_token",
         "- style: characters, markdown headers, list items and bold spans per side, summed over turns",
         "- turns: [{prompt, response_a, response_b}]",

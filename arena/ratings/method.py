@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from arena.models import MethodChange
 
-ALGORITHM = "bt-bootstrap-2"
+ALGORITHM = "bt-bootstrap-3"
 # Older algorithms are listed in the changelog but their code is gone: their exports are refused.
 IMPLEMENTED = frozenset({ALGORITHM})
 
@@ -60,6 +60,19 @@ ALGORITHM_HISTORY = (
         "'The Leaderboard Illusion'(Singh 외, 2025)이 보인 비공개 변형 다수 시험, 불균등한 노출, 조용한 삭제를 막으려고: "
         "변형을 많이 시험해도 노출이 늘지 않고, 최고 변형만 고른 선택 효과는 새 표가 모일 때까지 잠정으로 표시한다.",
     ),
+    AlgorithmChange(
+        "bt-bootstrap-3",
+        dt.date(2026, 12, 6),
+        "K-AI 포털 개발팀",
+        "순위 범위와 등급, 조작 방어, 비김 모형, 능동 추출",
+        "순위를 95% 구간이 허용하는 범위(가장 좋은–가장 나쁜 순위)와 등급으로 표시. 이기기만(지기만) 한 모델은 약한 사전 가정"
+        "(표준편차 2 로짓)으로 추정하고 구간을 사후 구간만큼 넓힘. 이상 투표 검사에 우도 검정(l_z)과 간접 편들기 e-value를 더하고, "
+        "네트워크 검사에 1주 창을 더함. 표마다 투표자 신뢰 가중치(국민평가단 1, 기존 투표자 0.8, 신규 계정 0.4)를 곱하고 신규 계정의 "
+        "큰 이변 승리(진 쪽 예상 승률 75% 초과)는 사유와 함께 뺌. Rao-Kupper 비김 모형을 함께 맞춰 승률 행렬 오차를 공개하고 "
+        "설정으로 보드 모형을 고름. 능동 추출(설정)을 켜면 대결마다 팀 균등 추출 대비 보정 가중치를 저장하고 점수에 곱함.",
+        "표 조작(Min 외, ICML 2025), 부주의한 표(Zhao 외, 2024), 20표 만에 좁은 구간으로 1위에 오르는 새 모델처럼, 순위를 얼마나 "
+        "믿을 수 있는지와 순위를 흔드는 데 무엇이 필요한지를 수치로 공개하려고. 레드팀 결과는 평가 방법 페이지에 있다.",
+    ),
 )
 
 
@@ -83,6 +96,11 @@ def method_settings() -> dict:
         "network_alpha": settings.ARENA_NETWORK_ALPHA,
         "exposure_tolerance": settings.ARENA_EXPOSURE_TOLERANCE,
         "canary_min_similarity": settings.ARENA_CANARY_MIN_SIMILARITY,
+        "sampler": settings.ARENA_SAMPLER,
+        "active_target_half_width": settings.ARENA_ACTIVE_TARGET_HALF_WIDTH,
+        "active_floor_share": settings.ARENA_ACTIVE_FLOOR_SHARE,
+        "cut_line": settings.LEADERBOARD_CUT_LINE,
+        "ties_model": settings.LEADERBOARD_TIES_MODEL,
     }
 
 

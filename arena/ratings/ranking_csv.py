@@ -16,7 +16,8 @@ from core import spreadsheet
 LICENCE_SHORT = "KOGL-Type1"
 LICENCE = "공공누리 제1유형 (KOGL Type 1: attribution; commercial use and changes allowed)"
 FIELDS = [
-    *("rank_upper_bound", "model", "team", "rating", "ci95_low", "ci95_high", "votes", "win_rate", "listed"),
+    *("rank_best", "rank_worst", "tier", "model", "team", "rating", "ci95_low", "ci95_high"),
+    *("votes", "win_rate", "listed", "evidence_thin", "rank_upper_bound"),
     *("provisional", "retired", "retired_on", "retirement_reason"),
     *("board", "snapshot_at", "votes_counted", "bootstrap_rounds", "seed", "method_version", "licence"),
 ]
@@ -35,7 +36,12 @@ def ranking_csv_write(handle: TextIO, snapshot: LeaderboardSnapshot) -> int:
     for row in snapshot.rows:
         out.writerow(
             {
+                # Older snapshots carry only the upper bound; it is the best rank.
+                "rank_best": (row.get("rank_best") or row["rank_ub"]) if row["listed"] else "",
+                "rank_worst": (row.get("rank_worst") or "") if row["listed"] else "",
+                "tier": (row.get("tier") or "") if row["listed"] else "",
                 "rank_upper_bound": row["rank_ub"] if row["listed"] else "",
+                "evidence_thin": "yes" if row.get("evidence_thin") else "no",
                 "model": row["model"],
                 "team": row["team"],
                 "rating": row["rating"],

@@ -16,7 +16,7 @@ from django.db.models import Max
 
 from arena.models import LeaderboardSnapshot, ModelEndpoint, Vote
 from arena.ratings import bradley_terry as ratings
-from arena.ratings import listing, method
+from arena.ratings import listing, method, rank_spread, rao_kupper
 from arena.ratings.register import facts_from_database, version_register
 from arena.ratings.register import rules as listing_rules
 from arena.ratings.tables import STYLE_FIELDS, VIEWS, BattleTable, View, table_from_database
@@ -31,6 +31,7 @@ def board_compute(
     rules: listing.ListingRules,
     facts: Mapping[int, listing.VersionFacts],
     method_version: str,
+    ties_model: str = "bradley_terry",
 ) -> dict:
     """Fit and lay out one board: rows per model (with the listing rule's fields, arena/ratings/
     listing.py), matrices and the method, as JSON-ready values."""
@@ -67,15 +68,37 @@ def board_compute(
         bootstrap_rounds=rounds,
         seed=seed,
     )
+    # Ties: Rao-Kupper beside Bradley-Terry on the same votes; the setting says which one the board
+    # shows, and both fits' win-matrix error is published either way.
+    rk = rao_kupper.fit_rao_kupper(
+        table.a,
+        table.b,
+        table.outcome,
+        n,
+        counts=table.counts,
+        weights=table.weights,
+        bootstrap_rounds=rounds if ties_model == "rao_kupper" and style is None else 0,
+        seed=seed,
+    )
+    error = rao_kupper.win_matrix_error(
+        fit.win_rate, (fit.rating - ratings.BASE) / ratings.SCALE, rk.theta, rk.eta
+    )
+    shown_by = "rao_kupper" if ties_model == "rao_kupper" and style is None else "bradley_terry"
+    rating, ci_low, ci_high = (
+        (rk.rating, rk.ci_low, rk.ci_high)
+        if shown_by == "rao_kupper"
+        else (fit.rating, fit.ci_low, fit.ci_high)
+    )
     listings = [
         listing.listing(int(fit.games[i]), facts.get(m), rules) for i, m in enumerate(table.model_ids)
     ]
     listed = np.array([entry.listed for entry in listings], dtype=bool)
-    # Ranks count only the listed models: an unlisted model's wide interval must not push others down.
-    rank_ub = np.zeros(n, dtype=int)
+    # Spreads and tiers count only the listed models: an unlisted model's wide interval must not push
+    # others down, and it has no rank until the listing rule is met.
+    best, worst, tier = (np.zeros(n, dtype=int) for _ in range(3))
     if listed.any():
-        sub_low, sub_high = fit.ci_low[listed], fit.ci_high[listed]
-        rank_ub[listed] = ratings.rank_upper_bounds(sub_low, sub_high)
+        spread = rank_spread.rank_spread(rating[listed], ci_low[listed], ci_high[listed])
+        best[listed], worst[listed], tier[listed] = spread.best, spread.worst, spread.tier
     win_share = fit.win_share
     rows = []
     for i, model_id in enumerate(table.model_ids):
@@ -83,17 +106,34 @@ def board_compute(
             {
                 "endpoint_id": model_id,
                 **labels.get(model_id, {"model": f"#{model_id}", "team": "", "is_demo": False}),
-                "rating": round(float(fit.rating[i]), 2),
-                "ci_low": round(float(fit.ci_low[i]), 2),
-                "ci_high": round(float(fit.ci_high[i]), 2),
-                "rank_ub": int(rank_ub[i]) if listed[i] else None,
+                "rating": round(float(rating[i]), 2),
+                "ci_low": round(float(ci_low[i]), 2),
+                "ci_high": round(float(ci_high[i]), 2),
+                "rank_best": int(best[i]) if listed[i] else None,
+                "rank_worst": int(worst[i]) if listed[i] else None,
+                "tier": int(tier[i]) if listed[i] else None,
+                "rank_ub": int(best[i]) if listed[i] else None,  # = rank_best; kept for older readers
                 "votes": int(fit.games[i]),
                 "win_rate": None if np.isnan(win_share[i]) else round(float(win_share[i]), 4),
+                "evidence_thin": bool(fit.prior_bound[i]),
                 **listings[i].row_fields(),
             }
         )
-    rows.sort(key=lambda r: (not r["listed"], r["rank_ub"] or 0, -r["rating"]))
-    method |= {"interval": fit.interval, "ridge": fit.ridge}
+    rows.sort(key=lambda r: (not r["listed"], r["tier"] or 0, -r["rating"]))
+    method |= {
+        "interval": fit.interval,
+        "ridge": fit.ridge,
+        "prior_sd_logits": ratings.PRIOR_SD if fit.ridge else None,
+        "ties_model": shown_by,
+        "ties_error": {
+            "bradley_terry": round(error.bradley_terry, 4) if error.pairs else None,
+            "rao_kupper": round(error.rao_kupper, 4) if error.pairs else None,
+            "pairs": error.pairs,
+        },
+        "rao_kupper_eta": round(rk.eta, 4),
+        "tie_share": round(rk.tie_share, 4),
+        "weights": "pair weight (active sampling) x voter trust (x raking weight on the raked board)",
+    }
     if fit.style_coef is not None:
         method |= {
             "style_features": list(STYLE_FIELDS),
@@ -105,6 +145,7 @@ def board_compute(
         "rows": rows,
         "matrices": {
             "models": [labels.get(m, {}).get("model", f"#{m}") for m in table.model_ids],
+            "model_ids": [int(m) for m in table.model_ids],
             "win_rate": [[None if np.isnan(x) else round(float(x), 4) for x in row] for row in fit.win_rate],
             "battle_count": [[int(x) for x in row] for row in fit.battle_count],
         },
@@ -148,6 +189,7 @@ def snapshot_recompute(
             rules=rules,
             facts=facts,
             method_version=version,
+            ties_model=settings.LEADERBOARD_TIES_MODEL,
         )
         snapshots.append(
             LeaderboardSnapshot(

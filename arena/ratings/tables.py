@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
 
 from arena.models import Campaign, LeaderboardSnapshot, PanelMember, Vote, VoterProfile
 from arena.ratings import bradley_terry, raking
@@ -89,7 +89,8 @@ class VoteColumns:
     count: list[int] = field(default_factory=list)
     vote_id: list[int] = field(default_factory=list)  # rows per vote: their order in the table
     style: list[np.ndarray] = field(default_factory=list)  # per row, 4 x 2 flattened, for the style view
-    weight: list[float] = field(default_factory=list)  # per row, for the post-stratified view
+    # Per row, the summed fit weight of its votes: pair weight x trust (x raking on the raked view).
+    weight: list[float] = field(default_factory=list)
 
     def add(self, a, b, choice, inclusion, count=1, vote_id=0, style=None, weight=None) -> None:
         self.model_a.append(a)
@@ -98,10 +99,9 @@ class VoteColumns:
         self.inclusion.append(inclusion)
         self.count.append(count)
         self.vote_id.append(vote_id)
+        self.weight.append(float(count) if weight is None else float(weight))
         if style is not None:
             self.style.append(np.ravel(np.asarray(style, dtype=float)))  # name by name, a then b
-        if weight is not None:
-            self.weight.append(weight)
 
 
 def battle_table(columns: VoteColumns, *, per_vote: bool, last_vote_id: int) -> BattleTable:
@@ -117,6 +117,7 @@ def battle_table(columns: VoteColumns, *, per_vote: bool, last_vote_id: int) -> 
     b_ids = np.asarray(columns.model_b, dtype=np.int64)[valid]
     o = np.array([OUTCOME[c] for c in np.asarray(columns.choice, dtype=object)[valid]], dtype=np.int64)
     n = count[valid]
+    weight_sum = np.asarray(columns.weight, dtype=float)[valid]
     model_ids = sorted(set(a_ids.tolist()) | set(b_ids.tolist()))
     index = np.asarray(model_ids, dtype=np.int64)
     a = np.searchsorted(index, a_ids)
@@ -127,15 +128,29 @@ def battle_table(columns: VoteColumns, *, per_vote: bool, last_vote_id: int) -> 
         style = (
             np.asarray(columns.style, dtype=float)[valid][order].reshape(-1, 4, 2) if columns.style else None
         )
-        weights = np.asarray(columns.weight, dtype=float)[valid][order] if columns.weight else None
+        weights = _weights_or_none(weight_sum[order] / n[order])
         return BattleTable(model_ids, a[order], b[order], o[order], n[order], style, weights, **extra)
     # Sum identical (a, b, outcome) rows: the key sorts as (a, b, outcome) does.
     key = (a * len(model_ids) + b) * 4 + o
     unique, inverse = np.unique(key, return_inverse=True)
     summed = np.bincount(inverse, weights=n, minlength=len(unique)).astype(np.int64)
+    weights = _weights_or_none(np.bincount(inverse, weights=weight_sum, minlength=len(unique)) / summed)
     return BattleTable(
-        model_ids, unique // 4 // len(model_ids), unique // 4 % len(model_ids), unique % 4, summed, **extra
+        model_ids,
+        unique // 4 // len(model_ids),
+        unique // 4 % len(model_ids),
+        unique % 4,
+        summed,
+        weights=weights,
+        **extra,
     )
+
+
+def _weights_or_none(weights: np.ndarray) -> np.ndarray | None:
+    """Per-row mean weights, rounded so the database's sums and the export's agree to the last digit;
+    None when every vote weighs one (the fit is then the plain one)."""
+    weights = np.round(weights, 9)
+    return None if np.all(weights == 1.0) else weights
 
 
 def table_from_database(view: str, *, up_to_vote: int) -> BattleTable:
@@ -144,11 +159,12 @@ def table_from_database(view: str, *, up_to_vote: int) -> BattleTable:
     votes = Vote.objects.filter(spec.vote_filter(), pk__lte=up_to_vote)
     pair = ("battle__model_a_id", "battle__model_b_id", "choice")
     columns = VoteColumns()
+    fit_weight = F("weight") * F("battle__pair_weight")
     if not (spec.style or spec.raked):
-        for a, b, choice, inclusion, n in (
-            votes.values_list(*pair, "inclusion").annotate(n=Count("id")).order_by()
+        for a, b, choice, inclusion, n, w in (
+            votes.values_list(*pair, "inclusion").annotate(n=Count("id"), w=Sum(fit_weight)).order_by()
         ):
-            columns.add(a, b, choice, inclusion, n)
+            columns.add(a, b, choice, inclusion, n, weight=w)
         return battle_table(columns, per_vote=False, last_vote_id=up_to_vote)
     for inclusion, n in (
         votes.exclude(inclusion=Vote.Inclusion.VALID)
@@ -168,17 +184,24 @@ def table_from_database(view: str, *, up_to_vote: int) -> BattleTable:
     valid = votes.filter(inclusion=Vote.Inclusion.VALID).order_by("id")
     if spec.raked:
         weights = raking_weights()
-        for vote_id, a, b, choice, voter in valid.values_list("id", *pair, "voter"):
+        for vote_id, a, b, choice, voter, trust, pair_weight in valid.values_list(
+            "id", *pair, "voter", "weight", "battle__pair_weight"
+        ):
             if voter in weights:
-                columns.add(a, b, choice, Vote.Inclusion.VALID, 1, vote_id, weight=weights[voter])
+                weight = weights[voter] * trust * pair_weight
+                columns.add(a, b, choice, Vote.Inclusion.VALID, 1, vote_id, weight=weight)
         return battle_table(columns, per_vote=True, last_vote_id=up_to_vote)
     # A million rows: straight from the cursor, skipping the ORM's per-row work.
     names = [f"battle__{name}_{side}" for name in STYLE_FIELDS for side in "ab"]
-    sql, params = valid.values_list("id", *pair, *names).query.sql_with_params()
+    sql, params = valid.values_list(
+        "id", *pair, "weight", "battle__pair_weight", *names
+    ).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for vote_id, a, b, choice, *style in cursor.fetchall():
-            columns.add(a, b, choice, Vote.Inclusion.VALID, 1, vote_id, style=style)
+        for vote_id, a, b, choice, trust, pair_weight, *style in cursor.fetchall():
+            columns.add(
+                a, b, choice, Vote.Inclusion.VALID, 1, vote_id, style=style, weight=trust * pair_weight
+            )
     return battle_table(columns, per_vote=True, last_vote_id=up_to_vote)
 
 
@@ -208,7 +231,9 @@ def table_from_records(records: Iterable[Mapping], view: str) -> BattleTable:
         style = None
         if spec.style:
             style = [[record["style"][f"{name}_{side}"] for side in "ab"] for name in STYLE_FIELDS]
-        weight = (record["raking_weight"] if valid else 0.0) if spec.raked else None
+        weight = record.get("trust_weight", 1.0) * record.get("pair_weight", 1.0)
+        if spec.raked:
+            weight = weight * record["raking_weight"] if valid else 0.0
         columns.add(
             record["model_a"]["id"],
             record["model_b"]["id"],

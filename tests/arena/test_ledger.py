@@ -57,9 +57,21 @@ def test_a_deleted_entry_breaks_the_chain(three_votes):
     assert verify()[0] == 1
 
 
-def test_exclusions_do_not_break_the_chain(three_votes):
-    Vote.objects.update(inclusion=Vote.Inclusion.STAFF_EXCLUDED)
+def test_exclusions_and_trust_weights_do_not_break_the_chain(three_votes):
+    Vote.objects.update(inclusion=Vote.Inclusion.STAFF_EXCLUDED, weight=0.4, trust=Vote.Trust.NEW)
     assert verify()[0] == 0
+
+
+def test_an_altered_pair_weight_is_named(two_demo_endpoints, voter, settings):
+    # A battle drawn by the active sampler: its weight back to the reference design is a fact.
+    settings.ARENA_SAMPLER = "active"
+    battle = finished_battle(voter)
+    Battle.objects.filter(pk=battle.pk).update(pair_weight=0.5)
+    vote = vote_record(battle_id=battle.pk, voter=voter, choice="a")
+    assert verify()[0] == 0
+    Battle.objects.filter(pk=battle.pk).update(pair_weight=2.0)  # counted four times as much
+    code, message = verify()
+    assert code == 1 and f"vote {vote.pk}" in message
 
 
 def test_daily_roots_are_published_once_and_checked(three_votes):

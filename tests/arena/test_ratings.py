@@ -108,9 +108,51 @@ def test_a_model_that_never_loses_or_never_wins_does_not_break_the_fit():
     o = np.r_[o, [0] * 20, [1] * 20]
     result = fit_bradley_terry(a, b, o, 7, bootstrap_rounds=100)
     assert np.all(np.isfinite(result.rating)) and np.all(np.isfinite(result.ci_high))
-    assert result.ridge > 0
+    assert result.ridge == ratings.RIDGE_IF_NEEDED
+    assert result.prior_bound.tolist() == [False] * 5 + [True, True]
     assert result.rank[5] == 1 and result.rank[6] == 7
-    assert result.ci_low[5] > result.rating[:5].max()
+
+
+def _field_and_newcomer(wins: int, losses: int = 0, seed: int = 1):
+    """Eight established models (8,000 battles) and model 8, new, with `wins` and `losses`."""
+    rng = np.random.default_rng(seed)
+    true = np.linspace(-1, 1, 8)
+    a = rng.integers(0, 8, 8000)
+    b = (a + rng.integers(1, 8, 8000)) % 8
+    o = np.where(rng.random(8000) < 1 / (1 + np.exp(-(true[a] - true[b]))), 0, 1)
+    opponents = rng.integers(0, 8, wins + losses)
+    return (
+        np.r_[a, [8] * (wins + losses)],
+        np.r_[b, opponents],
+        np.r_[o, [0] * wins, [1] * losses],
+        opponents,
+    )
+
+
+@pytest.mark.parametrize("interval", ["bootstrap", "sandwich"])
+def test_an_unbeaten_new_model_gets_an_honest_wide_interval(interval):
+    # Issue 16, point 7: 20 wins from 20 used to give a rating ~900 points above the field with an
+    # interval ~130 points wide, every bootstrap resample repeating the same 20 wins.
+    a, b, o, opponents = _field_and_newcomer(wins=20)
+    fit = fit_bradley_terry(a, b, o, 9, bootstrap_rounds=300, interval=interval)
+    assert fit.prior_bound.tolist() == [False] * 8 + [True]
+    width = fit.ci_high - fit.ci_low
+    assert width[8] > 4 * width[:8].max()
+    # Honest at the low end: 20/20 is still plausible (exact 95% bound) for a win probability of
+    # 0.025 ** (1/20) = 0.832 against its opponents, i.e. about SCALE * logit(0.832) above them; the
+    # interval may not claim more than that.
+    bound = 0.025 ** (1 / 20)
+    lowest_plausible = fit.rating[opponents].mean() + SCALE * np.log(bound / (1 - bound))
+    assert fit.ci_low[8] <= lowest_plausible
+    # The established models keep their ordinary intervals.
+    assert width[:8].max() < 60
+
+
+def test_once_the_newcomer_has_lost_its_interval_comes_from_the_data_again():
+    a, b, o, _ = _field_and_newcomer(wins=40, losses=8)
+    fit = fit_bradley_terry(a, b, o, 9, bootstrap_rounds=300)
+    assert fit.ridge == 0.0 and not fit.prior_bound.any()
+    assert fit.ci_low[8] < fit.rating[8] < fit.ci_high[8]
 
 
 def test_rank_upper_bound_counts_models_clearly_above():
@@ -209,3 +251,13 @@ def test_decisive_win_share_leaves_ties_and_both_bad_out():
     share = ratings.decisive_win_share(a, b, o, counts, 4)
     # model 0: won 3 of (3 vs 1) + lost 1 (vs 2) -> 3/4; model 1: lost 3, lost 2 -> 0/5; model 2: won 2+1 of 3
     assert share[:3].tolist() == [0.75, 0.0, 1.0] and np.isnan(share[3])
+
+
+def test_sandwich_intervals_do_not_shrink_when_every_weight_is_scaled():
+    # Weights say how much each battle counts relative to the others, not how many battles there
+    # were: with the squared weights in the sandwich's middle term, a constant factor cancels.
+    _, a, b, o = synthetic(6, 5000, seed=13)
+    plain = fit_bradley_terry(a, b, o, 6, interval="sandwich")
+    scaled = fit_bradley_terry(a, b, o, 6, interval="sandwich", weights=np.full(len(a), 3.0))
+    np.testing.assert_allclose(plain.rating, scaled.rating, atol=1e-9)
+    np.testing.assert_allclose(plain.ci_high - plain.ci_low, scaled.ci_high - scaled.ci_low, rtol=1e-9)

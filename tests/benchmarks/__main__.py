@@ -7,6 +7,8 @@ BENCHMARKS = [
     "tests.benchmarks.bench_redaction",
     "tests.benchmarks.bench_ratings",
     "tests.benchmarks.bench_brigade",
+    "tests.benchmarks.bench_redteam",
+    "tests.benchmarks.bench_active_sampling",
     "tests.benchmarks.bench_ax_catalog",
     "tests.benchmarks.bench_arena_streaming",
     "tests.benchmarks.bench_topology",

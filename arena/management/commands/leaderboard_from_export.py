@@ -65,13 +65,23 @@ class Command(BaseCommand):
                 rules=rules,
                 facts=facts,
                 method_version=board["method_version"],
+                ties_model=settings.get("ties_model", "bradley_terry"),
             )
             same = rebuilt["rows"] == board["rows"] and rebuilt["matrices"] == board["matrices"]
             self.stdout.write(
                 f"{view}: {rebuilt['votes_counted']} votes, {'identical' if same else 'DIFFERENT'}"
             )
             for row in rebuilt["rows"]:
-                rank = row["rank_ub"] if row["listed"] else "-"
+                rank = (
+                    (
+                        f"{row['rank_best']}"
+                        if row["rank_best"] == row["rank_worst"]
+                        else f"{row['rank_best']}-{row['rank_worst']}"
+                    )
+                    + f" T{row['tier']}"
+                    if row["listed"]
+                    else "-"
+                )
                 marks = "".join(
                     f" [{mark}]"
                     for mark, on in (("provisional", row["provisional"]), ("retired", row["retired"]))

@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from arena.battles.demo import demo_versions_load
+from arena.battles.demo_aa import demo_aa_test_load
 from arena.endpoints.demo_models import DEMO_MODELS
 from arena.endpoints.services import endpoint_register
+from arena.integrity.redteam_runs import redteam_run_latest
 from arena.ratings.snapshots import snapshot_recompute
 from ax_catalog.loading import demo_model_cases_load, register_sample_load, sample_load
 from core import roles
@@ -56,14 +59,20 @@ class Command(BaseCommand):
         versions = demo_versions_load(base_url=base_url)
         admin = get_user_model().objects.get(username="demo-admin")
         added = sample_load() + demo_model_cases_load() + register_sample_load(admin)
+        aa_test = demo_aa_test_load()
         demo_round = demo_round_load()
-        if versions and not demo_round:
+        if (versions or aa_test) and not demo_round:
             snapshot_recompute()  # the round refits the boards when it is new; otherwise refit here
         User = get_user_model()
         final_round = demo_final_round_load(
             reviewer=User.objects.get(username="demo-reviewer"),
             representative=User.objects.get(username=REPRESENTATIVE),
         )
+        if redteam_run_latest() is None:
+            # A smaller log than `make bench` replays (200,000 votes), so `make run` starts in seconds;
+            # the methodology page names the size it was run with.
+            self.stdout.write("Red team: replaying 60,000 demo votes through the defences (once)...")
+            call_command("redteam", votes=60_000, stdout=self.stdout)
         self.stdout.write(
             f"Demo data ready: {len(DEMO_MODELS)} demo models at {base_url}; {added} new sample AX cases"
         )
