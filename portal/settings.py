@@ -302,6 +302,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every star
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Model answers as markdown (core/markdown.py has the rules): parser, sanitiser, code colours.
+    ("vendor/markdown-it", BASE_DIR / "node_modules" / "markdown-it" / "dist" / "browser"),
+    ("vendor/dompurify", BASE_DIR / "node_modules" / "dompurify" / "dist"),
+    ("vendor/highlight", BASE_DIR / "node_modules" / "@highlightjs" / "cdn-assets"),
 ]
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
@@ -407,6 +411,8 @@ ARENA_BURST_WINDOW_SECONDS = env_int("ARENA_BURST_WINDOW_SECONDS", 3600)
 ARENA_NETWORK_ALPHA = float(os.environ.get("ARENA_NETWORK_ALPHA", "0.01"))
 # A vote cast sooner than this after the last token cannot have read both answers: kept, not counted.
 ARENA_MIN_SECONDS_TO_VOTE = float(os.environ.get("ARENA_MIN_SECONDS_TO_VOTE", "2"))
+# After this long with nothing from a side, its pane says "still waiting, N s" (and says it once aloud).
+ARENA_STALL_SECONDS = float(os.environ.get("ARENA_STALL_SECONDS", "8"))
 # Days a conversation is kept (stated in the privacy notice); older ones are purged daily.
 ARENA_RETENTION_DAYS = env_int("ARENA_RETENTION_DAYS", 365)
 # Optional OpenAI-compatible moderation endpoint for prompts (base URL ending in /v1); empty: rules only.

@@ -29,6 +29,8 @@ def battle(request):
         {
             "max_turns": settings.ARENA_MAX_TURNS,
             "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
+            "stall_seconds": settings.ARENA_STALL_SECONDS,
+            "min_vote_seconds": settings.ARENA_MIN_SECONDS_TO_VOTE,
             "arena_messages": _arena_messages(),
             "arena_protocol": events.protocol(),
             # A panel member's session shows the fixed criteria and asks for a reason with the vote.
@@ -79,6 +81,18 @@ def _arena_messages() -> dict[str, str]:
         "previewCancelled": _("질문을 보내지 않았습니다."),
         "sideLabelA": _("모델 A"),
         "sideLabelB": _("모델 B"),
+        # Each side's state, shown in its pane; the changes are announced once through the status.
+        "state_waiting": _("답변을 기다리는 중"),
+        "state_thinking": _("답하기 전에 생각하는 중"),
+        "state_streaming": _("답변을 쓰는 중"),
+        "state_done": _("답변 끝"),
+        "state_failed": _("답하지 못함"),
+        "state_stopped": _("안전 기준에 따라 멈춤"),
+        "stateStalled": _("아직 기다리는 중, %(n)s초"),
+        "thinking": _("%(side)s가 답하기 전에 생각하고 있습니다."),
+        "stalled": _("%(side)s의 답변이 늦어지고 있습니다. 계속 기다립니다."),
+        "sideFailed": _("%(side)s가 답을 끝내지 못했습니다."),
+        "readingCue": _("답변을 읽어 주세요. %(n)s초 뒤에 투표할 수 있습니다."),
     }
 
 
@@ -154,14 +168,19 @@ def vote(request):
         return render(request, "arena/partials/vote_error.html", {"message": error.message}, status=409)
     battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=voter)
     if request.htmx:
-        return render(request, "arena/partials/reveal.html", {"battle": battle_obj, "oob": True})
+        return render(request, "arena/partials/reveal.html", _reveal_context(battle_obj) | {"oob": True})
     return redirect("arena:battle_detail", battle_id=battle_id)
 
 
 @require_GET
 def battle_detail(request, battle_id):
     battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=session_voter(request.session))
-    return render(request, "arena/battle_detail.html", {"battle": battle_obj})
+    return render(request, "arena/battle_detail.html", _reveal_context(battle_obj))
+
+
+def _reveal_context(battle) -> dict:
+    vote = getattr(battle, "vote", None) if battle.status == battle.Status.VOTED else None
+    return {"battle": battle, "not_counted": selectors.vote_not_counted_reason(vote)}
 
 
 @require_GET
