@@ -65,7 +65,7 @@ class Thinking(Event):
     side: Side
 
 
-THINKING_EVERY = 2.0
+THINKING_EVERY = 1.0  # well under ARENA_STALL_SECONDS: a thinking side never looks stalled
 
 
 @dataclass(frozen=True)

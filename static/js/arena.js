@@ -65,7 +65,14 @@
     crisisBox.focus();
   }
 
-  function announce(message) { status.textContent = message; }
+  // Changes that happen together (both sides stalling in one tick) are said together: a second
+  // write to the live region before it is read would drop the first.
+  var sayQueue = [];
+  function announce(message) {
+    sayQueue.push(message);
+    if (sayQueue.length > 1) return;
+    setTimeout(function () { status.textContent = sayQueue.join(" "); sayQueue = []; }, 0);
+  }
   function setVoting(enabled) {
     if (unlockTimer) { clearInterval(unlockTimer); unlockTimer = null; }
     voteButtons.forEach(function (b) { b.disabled = !enabled; });

@@ -88,7 +88,7 @@ def inert_problems(page, selector: str):
 
 def test_the_browser_renders_every_answer_exactly_as_the_server_does(page, portal_url):
     page.goto(portal_url + "/arena/my-data/")
-    page.wait_for_function("window.KaiMarkdown !== undefined")
+    page.wait_for_function("() => window.KaiMarkdown !== undefined")
     for name, text in {**FRIENDLY, **HOSTILE}.items():
         same = page.evaluate(
             """([text, server]) => {
