@@ -7,6 +7,8 @@ EXPERT = "expert"
 AGENCY_EDITOR = "agency_editor"
 MINISTRY_REVIEWER = "ministry_reviewer"
 ADMINISTRATOR = "administrator"
+# Runs classroom and 국민평가단 sessions in the arena (a teacher, a panel operator): not staff.
+FACILITATOR = "facilitator"
 
 LABELS = {
     CITIZEN: _("국민 평가자"),
@@ -14,6 +16,7 @@ LABELS = {
     AGENCY_EDITOR: _("기관 편집자"),
     MINISTRY_REVIEWER: _("부처 검토자"),
     ADMINISTRATOR: _("관리자"),
+    FACILITATOR: _("평가 세션 진행자"),
 }
 ALL = tuple(LABELS)
 STAFF_ROLES = (EXPERT, MINISTRY_REVIEWER, ADMINISTRATOR)

@@ -413,6 +413,12 @@ ARENA_NETWORK_ALPHA = float(os.environ.get("ARENA_NETWORK_ALPHA", "0.01"))
 ARENA_MIN_SECONDS_TO_VOTE = float(os.environ.get("ARENA_MIN_SECONDS_TO_VOTE", "2"))
 # After this long with nothing from a side, its pane says "still waiting, N s" (and says it once aloud).
 ARENA_STALL_SECONDS = float(os.environ.get("ARENA_STALL_SECONDS", "8"))
+# A classroom or 국민평가단 session shows its results only past both of these (people are not singled out).
+ARENA_COHORT_MIN_VOTES = env_int("ARENA_COHORT_MIN_VOTES", 30)
+ARENA_COHORT_MIN_PARTICIPANTS = env_int("ARENA_COHORT_MIN_PARTICIPANTS", 5)
+# The season's public vote target, shown as a counter on the home page (compar:IA shows its own).
+ARENA_SEASON_VOTE_TARGET = env_int("ARENA_SEASON_VOTE_TARGET", 10000)
+ARENA_SEASON_START = os.environ.get("ARENA_SEASON_START", "")  # YYYY-MM-DD; empty: every vote counts
 # Days a conversation is kept (stated in the privacy notice); older ones are purged daily.
 ARENA_RETENTION_DAYS = env_int("ARENA_RETENTION_DAYS", 365)
 # Optional OpenAI-compatible moderation endpoint for prompts (base URL ending in /v1); empty: rules only.

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from arena.ratings.season import season_progress
 from core import roles
 from evaluation.models import Round
 from portal.health import health_report
@@ -17,7 +18,11 @@ from portal.health import health_report
 
 @require_GET
 def home(request):
-    return render(request, "portal/home.html", {"published_rounds": Round.objects.filter(is_published=True)})
+    return render(
+        request,
+        "portal/home.html",
+        {"published_rounds": Round.objects.filter(is_published=True), "season": season_progress()},
+    )
 
 
 @never_cache
@@ -58,6 +63,7 @@ LANDINGS = (
     (roles.MINISTRY_REVIEWER, "evaluation:rounds"),
     (roles.EXPERT, "evaluation:review_queue"),
     (roles.AGENCY_EDITOR, "ax_catalog:manage"),
+    (roles.FACILITATOR, "arena:sessions"),
 )
 
 

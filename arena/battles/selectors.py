@@ -15,7 +15,9 @@ def battle_get_for_voter(*, battle_id, voter: str | None) -> Battle:
     if voter is None:
         raise Http404
     battle = (
-        Battle.objects.select_related("model_a__team", "model_b__team")
+        Battle.objects.select_related(
+            "model_a__team", "model_b__team", "model_a__attestation", "model_b__attestation", "vote"
+        )
         .prefetch_related("turns")
         .filter(pk=battle_id, voter=voter)
         .first()

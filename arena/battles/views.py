@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from arena import model_cards
 from arena.battles import events, selectors, services
-from arena.battles.forms import VoteForm
+from arena.battles.forms import VoteForm, VoteTagForm
 from arena.consent import consent_give, consent_withdraw, session_voter
-from arena.errors import BattleNotVotable
+from arena.errors import ArenaError, BattleNotVotable
 from arena.models import VoterProfile
 from arena.panel import services as panel
-from arena.panel.reasons import CRITERIA, ReasonInvalid, reason_clean
+from arena.panel import sessions
+from arena.panel.reasons import CRITERIA, ReasonInvalid, reason_clean, tag_clean, tag_groups
 from arena.safety import limits, redaction
 from arena.safety.limits import LimitExceeded
 
@@ -136,12 +138,14 @@ def vote(request):
     battle_id = form.cleaned_data["battle_id"]
     member = panel.panel_member_for(voter)
     try:
+        cohort_id = request.session.get(sessions.SESSION_COHORT)
         if member is None:
             services.vote_record(
                 battle_id=battle_id,
                 voter=voter,
                 choice=form.cleaned_data["choice"],
                 client=limits.client_from_request(request),
+                cohort_id=cohort_id,
             )
         else:
             reason = reason_clean(
@@ -153,6 +157,7 @@ def vote(request):
                 choice=form.cleaned_data["choice"],
                 reason=reason,
                 client=limits.client_from_request(request),
+                cohort_id=cohort_id,
             )
     except ReasonInvalid as error:
         # The form stays as it is; only the message beside the reason changes.
@@ -179,8 +184,36 @@ def battle_detail(request, battle_id):
 
 
 def _reveal_context(battle) -> dict:
-    vote = getattr(battle, "vote", None) if battle.status == battle.Status.VOTED else None
-    return {"battle": battle, "not_counted": selectors.vote_not_counted_reason(vote)}
+    if battle.status != battle.Status.VOTED:
+        return {"battle": battle}
+    return {
+        "battle": battle,
+        "not_counted": selectors.vote_not_counted_reason(battle.vote),
+        "cards": model_cards.battle_cards(battle),
+        "reason_groups": tag_groups(battle.vote),
+    }
+
+
+@require_POST
+def vote_tag(request):
+    """One tap on a reason after voting: it turns on (or off again) and the button says which."""
+    voter = session_voter(request.session)
+    form = VoteTagForm(request.POST)
+    if voter is None or not form.is_valid():
+        return render(request, "arena/partials/vote_error.html", {"message": None}, status=400)
+    battle_id, key = form.cleaned_data["battle_id"], form.cleaned_data["tag"]
+    try:
+        pressed = services.vote_tag_toggle(battle_id=battle_id, voter=voter, tag=key)
+    except ArenaError as error:
+        return render(request, "arena/partials/vote_error.html", {"message": error.message}, status=409)
+    if not request.htmx:
+        return redirect("arena:battle_detail", battle_id=battle_id)
+    tag = tag_clean(key)
+    return render(
+        request,
+        "arena/partials/reason_chip.html",
+        {"battle": {"pk": battle_id}, "tag": tag, "pressed": pressed, "positive": tag.positive},
+    )
 
 
 @require_GET
