@@ -19,6 +19,7 @@ from arena.errors import NO_MODELS_MESSAGE, ArenaError, BattleNotVotable, NoMode
 from arena.integrity.ledger import ledger_append
 from arena.models import (
     Battle,
+    CohortMember,
     ModelEndpoint,
     PanelMember,
     Turn,
@@ -234,13 +235,17 @@ def leaderboard_refresh_soon() -> None:
 def citizen_data_delete(*, voter: str) -> dict[str, int]:
     """Delete a citizen's conversations and withdraw their votes from the ranking.
 
-    The turns (prompts and answers) are deleted outright. Votes stay as rows marked
-    `deleted_by_citizen`, holding no text, so published counts stay auditable; the next snapshot
-    leaves them out.
+    The turns (prompts and answers) are deleted outright, with the one-tap reasons and the sessions
+    joined. Votes stay as rows marked `deleted_by_citizen`, holding no text and no session, so
+    published counts stay auditable; the next snapshot leaves them out.
     """
     with transaction.atomic():
         turns, _details = Turn.objects.filter(battle__voter=voter).delete()
-        votes = Vote.objects.filter(voter=voter).update(inclusion=Vote.Inclusion.DELETED_BY_CITIZEN)
+        VoteTag.objects.filter(vote__voter=voter).delete()
+        CohortMember.objects.filter(voter=voter).delete()
+        votes = Vote.objects.filter(voter=voter).update(
+            inclusion=Vote.Inclusion.DELETED_BY_CITIZEN, cohort=None
+        )
         Battle.objects.filter(voter=voter).update(
             chars_a=0, chars_b=0, headers_a=0, headers_b=0, lists_a=0, lists_b=0, bold_a=0, bold_b=0
         )

@@ -154,3 +154,21 @@ def test_the_open_export_carries_the_taps_per_side(citizen, tmp_path):
     header, row = csv.splitlines()[:2]
     assert header.endswith("reason_tags_a,reason_tags_b") and row.endswith("accurate clear,made_up")
     assert "reason_tags" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_deleting_my_data_takes_my_reasons_and_sessions_with_it(citizen, django_user_model):
+    from arena.models import Cohort, CohortMember
+
+    client, voter = citizen
+    cohort = Cohort.objects.create(
+        code="ABCDEF", name="반", facilitator=django_user_model.objects.create(username="t")
+    )
+    client.post("/arena/session/", {"code": "ABCDEF"})
+    battle = finished_battle(voter)
+    client.post("/arena/vote/", {"battle_id": battle.pk, "choice": "a"}, HTTP_HX_REQUEST="true")
+    services.vote_tag_toggle(battle_id=battle.pk, voter=voter, tag="accurate")
+    assert Vote.objects.get().cohort == cohort and CohortMember.objects.count() == 1
+    client.post("/arena/my-data/delete/")
+    vote = Vote.objects.get()
+    assert vote.inclusion == Vote.Inclusion.DELETED_BY_CITIZEN and vote.cohort is None
+    assert VoteTag.objects.count() == 0 and CohortMember.objects.count() == 0
