@@ -94,7 +94,7 @@
 
   // --- each side's state -------------------------------------------------------------------------
   function freshSide() {
-    return { state: "idle", raw: "", since: 0, thinkingSaid: false, stallSaid: false, frame: 0, resume: "" };
+    return { state: "idle", raw: "", since: 0, thinkingSaid: false, stallSaid: false, frame: 0 };
   }
   function sideName(side) { return side === "a" ? text.sideLabelA : text.sideLabelB; }
   function stateText(side) {
@@ -124,7 +124,6 @@
       var s = sides[side];
       if (["waiting", "thinking", "streaming", "stalled"].indexOf(s.state) < 0) return;
       if (s.state !== "stalled" && Date.now() - s.since >= stallMs) {
-        s.resume = s.state;
         setState(side, "stalled");
         if (!s.stallSaid) {
           s.stallSaid = true;

@@ -110,7 +110,7 @@ def test_a_hostile_answer_streams_as_markdown_and_nothing_leaves_the_origin(page
     # Rendered while it streams: the heading is a heading before the answer has finished.
     expect(page.locator(".turn-answer h2").first).to_have_text("요약", timeout=20000)
     assert Turn.objects.count() == 0
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     panes = page.locator("#response-a, #response-b")
     for pane in panes.all():
         assert pane.locator("img, script, iframe, svg, style, object, form").count() == 0
@@ -182,7 +182,7 @@ def test_a_huge_table_scrolls_inside_the_answer_at_phone_width(browser, portal_u
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("표로 보여 주세요")
     page.get_by_test_id("send-prompt").click()
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     expect(page.locator(".md-table table").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     box = page.locator(".md-table").first.evaluate("el => [el.scrollWidth > el.clientWidth, el.clientWidth]")
