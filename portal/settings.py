@@ -146,7 +146,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kai:channels"},
+            # redis-py 8 reads with a 5 s socket timeout by default, as long as channels_redis's own
+            # 5 s wait for a message: an idle battle socket (a model thinking or stalled for 5 s)
+            # died with a Redis TimeoutError. The read may take longer than the wait it asked for.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "prefix": "kai:channels"},
         }
     }
     CACHES = {
