@@ -209,3 +209,19 @@ def test_decisive_win_share_leaves_ties_and_both_bad_out():
     share = ratings.decisive_win_share(a, b, o, counts, 4)
     # model 0: won 3 of (3 vs 1) + lost 1 (vs 2) -> 3/4; model 1: lost 3, lost 2 -> 0/5; model 2: won 2+1 of 3
     assert share[:3].tolist() == [0.75, 0.0, 1.0] and np.isnan(share[3])
+
+
+def test_style_control_survives_features_that_move_together():
+    """Two first battles whose answers differ in length, headers and lists all at once: after
+    standardising, the features are one column three times and the Newton matrix is singular. The fit
+    runs after every vote; it must return finite ratings rather than fail the vote."""
+    x, _, _ = style_features(
+        np.array([[900, 300], [200, 800]]),
+        np.array([[3, 0], [0, 3]]),
+        np.array([[3, 0], [0, 3]]),
+        np.array([[0, 0], [0, 0]]),
+    )
+    result = fit_bradley_terry(
+        np.array([0, 0]), np.array([1, 1]), np.array([1.0, 0.0]), 2, style=x, bootstrap_rounds=20
+    )
+    assert np.all(np.isfinite(result.rating)) and np.all(np.isfinite(result.style_coef))
