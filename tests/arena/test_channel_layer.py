@@ -17,4 +17,3 @@ async def test_a_battle_socket_idle_longer_than_the_layers_poll_keeps_waiting():
     with pytest.raises(TimeoutError) as ended:
         await asyncio.wait_for(layer.receive(channel), 7)
     assert type(ended.value) is TimeoutError
-    await layer.flush()
