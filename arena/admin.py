@@ -13,11 +13,13 @@ from arena.models import (
     Attestation,
     Battle,
     Campaign,
+    Cohort,
     MethodChange,
     ModelEndpoint,
     ModerationCount,
     ModerationRule,
     PanelCell,
+    ReasonTag,
     Team,
     Turn,
     Vote,
@@ -240,3 +242,23 @@ class MethodChangeAdmin(admin.ModelAdmin):
             reason=obj.why,
             author=obj.author,
         )
+
+
+@admin.register(ReasonTag)
+class ReasonTagAdmin(admin.ModelAdmin):
+    """The one-tap reasons offered after a vote. While none is configured the built-in list applies;
+    once any is, only these are offered (switch one off rather than delete it: past taps keep it)."""
+
+    list_display = ["key", "label_ko", "label_en", "polarity", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["polarity", "is_active"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "facilitator", "is_open", "created_at"]
+    list_filter = ["is_open"]
+    readonly_fields = ["code", "facilitator", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # facilitators open sessions from /arena/sessions/

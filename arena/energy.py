@@ -7,9 +7,12 @@ model from the energy of one million output tokens:
     A < 100 Wh, B < 300, C < 1,000, D < 3,000, E < 10,000, F at or above.
 
 EcoLogits models the GPU energy of generating a token from the active parameter count (and the
-memory the total count needs), and gives a range where its inputs are uncertain; `EnergyEstimate`
-keeps the range (`wh_low`, `wh_high`) beside the central figure. Callers pass parameter counts in
-units, as attested; EcoLogits wants billions.
+memory the total count needs) on a reference server (8 GPUs of 80 GB, 16-bit weights, 64 requests
+batched together). With attested parameter counts its inputs are exact, so it gives one figure; what
+it cannot know is how the team deploys the model. The range kept beside the central figure
+(`wh_low`, `wh_high`) is EcoLogits' own estimate with the batch halved (32) and doubled (128): a
+stated sensitivity to deployment, not a confidence interval. Callers pass parameter counts in units,
+as attested; EcoLogits wants billions.
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ from ecologits.impacts.llm import compute_llm_impacts
 PUE = 1.2
 WUE = 0.569  # L/kWh; only EcoLogits' water figure uses it, not the energy
 CLASSES = (("A", 100.0), ("B", 300.0), ("C", 1_000.0), ("D", 3_000.0), ("E", 10_000.0))
-METHOD = "EcoLogits 0.11 (inference only, PUE 1.2), compar:IA energy classes per 1M output tokens"
+BATCH = 64  # EcoLogits' reference batch size
+BATCH_RANGE = (128, 32)  # busier and quieter servers: the low and the high end of the range
+METHOD = (
+    "EcoLogits 0.11 (inference only, PUE 1.2, batch 64; range batch 32-128), "
+    "compar:IA energy classes per 1M output tokens"
+)
 _MIX = electricity_mixes.find_electricity_mix(zone="KOR")
 
 
@@ -42,12 +50,11 @@ def energy_class(wh_per_million: float) -> str:
     return "F"
 
 
-def _kwh(value) -> tuple[float, float, float]:
-    low, high = getattr(value, "min", value), getattr(value, "max", value)
-    return (low + high) / 2, low, high
+def _kwh(value) -> tuple[float, float]:
+    return getattr(value, "min", value), getattr(value, "max", value)
 
 
-def _impact(active_b: float, total_b: float, tokens: float) -> tuple[float, float, float]:
+def _wh(active_b: float, total_b: float, tokens: float, batch: int) -> tuple[float, float]:
     impacts = compute_llm_impacts(
         model_active_parameter_count=active_b,
         model_total_parameter_count=total_b,
@@ -58,8 +65,18 @@ def _impact(active_b: float, total_b: float, tokens: float) -> tuple[float, floa
         if_electricity_mix_wue=_MIX.wue,
         datacenter_pue=PUE,
         datacenter_wue=WUE,
+        batch_size=batch,
     )
-    return tuple(1000 * x for x in _kwh(impacts.energy.value))
+    low, high = _kwh(impacts.energy.value)
+    return 1000 * low, 1000 * high
+
+
+def _impact(active_b: float, total_b: float, tokens: float) -> tuple[float, float, float]:
+    """Central figure, low end, high end (Wh)."""
+    low, high = _wh(active_b, total_b, tokens, BATCH)
+    busy, _ = _wh(active_b, total_b, tokens, BATCH_RANGE[0])
+    _, quiet = _wh(active_b, total_b, tokens, BATCH_RANGE[1])
+    return (low + high) / 2, min(low, busy), max(high, quiet)
 
 
 def estimate(

@@ -496,6 +496,15 @@ class Vote(models.Model):
     # Set by the hourly integrity scan; a vote not yet scanned counts at 1.0.
     weight = models.FloatField(_("신뢰 가중치"), default=1.0)
     trust = models.CharField(_("신뢰 수준"), max_length=12, choices=Trust.choices, blank=True)
+    # The classroom or 국민평가단 session the voter had joined when voting (not in the open export).
+    cohort = models.ForeignKey(
+        "Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="votes",
+        verbose_name=_("세션"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -934,6 +943,82 @@ class VoteReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vote_id}: {self.text[:30]}"
+
+
+class ReasonTag(models.Model):
+    """One of the one-tap reasons a citizen may give after voting (compar:IA's configurable taxonomy).
+    Staff edit the list here; while it is empty the built-in list in arena/panel/reasons.py applies."""
+
+    class Polarity(models.TextChoices):
+        POSITIVE = "positive", _("좋았던 점")
+        NEGATIVE = "negative", _("아쉬운 점")
+
+    key = models.SlugField(_("키"), max_length=40, unique=True)
+    label_ko = models.CharField(_("이름 (한국어)"), max_length=60)
+    label_en = models.CharField(_("이름 (영어)"), max_length=60)
+    polarity = models.CharField(_("종류"), max_length=8, choices=Polarity.choices)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+    is_active = models.BooleanField(_("사용"), default=True)
+
+    class Meta:
+        ordering = ["polarity", "order", "key"]
+        verbose_name = _("투표 이유 선택지")
+        verbose_name_plural = _("투표 이유 선택지")
+
+    def __str__(self) -> str:
+        return self.label_ko
+
+
+class VoteTag(models.Model):
+    """A one-tap reason about one side of a voted battle ("A: accurate", "B: made things up"). Kept
+    with the vote, published in the open export, counted per model on its page."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="tags")
+    side = models.CharField(max_length=1, choices=[("a", "A"), ("b", "B")])
+    tag = models.SlugField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["vote", "side", "tag"]
+        constraints = [models.UniqueConstraint(fields=["vote", "side", "tag"], name="votetag_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id} {self.side}: {self.tag}"
+
+
+class Cohort(models.Model):
+    """A classroom or 국민평가단 session: a facilitator opens it, participants join with its short
+    code, and their votes carry it. Its results show only once enough votes protect each person."""
+
+    code = models.CharField(_("참여 코드"), max_length=8, unique=True)
+    name = models.CharField(_("이름"), max_length=100)
+    facilitator = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("진행자")
+    )
+    is_open = models.BooleanField(_("참여 받는 중"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("평가 세션")
+        verbose_name_plural = _("평가 세션")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CohortMember(models.Model):
+    """A participant's pseudonym in a session (no name: the session counts people, never shows them)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members")
+    voter = models.CharField(max_length=64)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "voter"], name="cohortmember_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort.code}: {self.voter[:10]}"
 
 
 class PanelExpertCheck(models.Model):

@@ -9,6 +9,8 @@ MINISTRY_REVIEWER = "ministry_reviewer"
 ADMINISTRATOR = "administrator"
 # Speaks for one team (evaluation.TeamRepresentative says which): its own evidence, its appeals.
 TEAM_REPRESENTATIVE = "team_representative"
+# Runs classroom and 국민평가단 sessions in the arena (a teacher, a panel operator): not staff.
+FACILITATOR = "facilitator"
 
 LABELS = {
     CITIZEN: _("국민 평가자"),
@@ -17,6 +19,7 @@ LABELS = {
     MINISTRY_REVIEWER: _("부처 검토자"),
     ADMINISTRATOR: _("관리자"),
     TEAM_REPRESENTATIVE: _("팀 대표"),
+    FACILITATOR: _("평가 세션 진행자"),
 }
 ALL = tuple(LABELS)
 STAFF_ROLES = (EXPERT, MINISTRY_REVIEWER, ADMINISTRATOR)

@@ -161,7 +161,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kai:channels"},
+            # redis-py 8 reads with a 5 s socket timeout by default, as long as channels_redis's own
+            # 5 s wait for a message: an idle battle socket (a model thinking or stalled for 5 s)
+            # died with a Redis TimeoutError. The read may take longer than the wait it asked for.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "prefix": "kai:channels"},
         }
     }
     CACHES = {
@@ -337,6 +340,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every star
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # Model answers as markdown (core/markdown.py has the rules): parser, sanitiser, code colours.
+    ("vendor/markdown-it", BASE_DIR / "node_modules" / "markdown-it" / "dist" / "browser"),
+    ("vendor/dompurify", BASE_DIR / "node_modules" / "dompurify" / "dist"),
+    ("vendor/highlight", BASE_DIR / "node_modules" / "@highlightjs" / "cdn-assets"),
 ]
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
@@ -446,6 +453,14 @@ ARENA_BURST_WINDOW_SECONDS = env_int("ARENA_BURST_WINDOW_SECONDS", 3600)
 ARENA_NETWORK_ALPHA = float(os.environ.get("ARENA_NETWORK_ALPHA", "0.01"))
 # A vote cast sooner than this after the last token cannot have read both answers: kept, not counted.
 ARENA_MIN_SECONDS_TO_VOTE = float(os.environ.get("ARENA_MIN_SECONDS_TO_VOTE", "2"))
+# After this long with nothing from a side, its pane says "still waiting, N s" (and says it once aloud).
+ARENA_STALL_SECONDS = float(os.environ.get("ARENA_STALL_SECONDS", "8"))
+# A classroom or 국민평가단 session shows its results only past both of these (people are not singled out).
+ARENA_COHORT_MIN_VOTES = env_int("ARENA_COHORT_MIN_VOTES", 30)
+ARENA_COHORT_MIN_PARTICIPANTS = env_int("ARENA_COHORT_MIN_PARTICIPANTS", 5)
+# The season's public vote target, shown as a counter on the home page (compar:IA shows its own).
+ARENA_SEASON_VOTE_TARGET = env_int("ARENA_SEASON_VOTE_TARGET", 10000)
+ARENA_SEASON_START = os.environ.get("ARENA_SEASON_START", "")  # YYYY-MM-DD; empty: every vote counts
 # Days a conversation is kept (stated in the privacy notice); older ones are purged daily.
 ARENA_RETENTION_DAYS = env_int("ARENA_RETENTION_DAYS", 365)
 # Optional OpenAI-compatible moderation endpoint for prompts (base URL ending in /v1); empty: rules only.

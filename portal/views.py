@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from arena.battles.exposure import exposure_windows_cached
 from arena.models import CanaryRun
+from arena.ratings.season import season_progress
 from core import draining, roles
 from evaluation.models import Round
 from portal.health import health_report
@@ -19,7 +20,11 @@ from portal.health import health_report
 
 @require_GET
 def home(request):
-    return render(request, "portal/home.html", {"published_rounds": Round.objects.filter(is_published=True)})
+    return render(
+        request,
+        "portal/home.html",
+        {"published_rounds": Round.objects.filter(is_published=True), "season": season_progress()},
+    )
 
 
 @never_cache
@@ -79,6 +84,7 @@ LANDINGS = (
     (roles.EXPERT, "evaluation:review_queue"),
     (roles.AGENCY_EDITOR, "ax_catalog:manage"),
     (roles.TEAM_REPRESENTATIVE, "team:home"),
+    (roles.FACILITATOR, "arena:sessions"),
 )
 
 

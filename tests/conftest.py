@@ -92,6 +92,7 @@ def _fresh_cache():
 
 SEEDING_MIGRATIONS = [
     ("portal.migrations.0001_create_role_groups", "create_groups"),
+    ("portal.migrations.0004_facilitator_role_group", "create_group"),
     ("arena.migrations.0004_seed_moderation_rules", "seed"),
     ("arena.migrations.0006_ledger_head", "create_head"),
     ("arena.migrations.0009_default_campaign", "create"),

@@ -29,7 +29,7 @@ APP_IMPORTS = {
 # Inside arena: each context may import these other contexts (arena's top-level modules such as
 # models, errors and validators are shared by all; the top-level wiring modules import any context).
 ARENA_CONTEXTS = ("endpoints", "safety", "battles", "ratings", "integrity", "panel")
-ARENA_SHARED = {"models", "errors", "validators", "consent", "energy"}
+ARENA_SHARED = {"models", "errors", "validators", "consent", "energy", "model_cards"}
 ARENA_CONTEXT_IMPORTS = {
     "endpoints": set(),
     "safety": {"endpoints"},

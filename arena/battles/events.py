@@ -56,6 +56,19 @@ class Delta(Event):
 
 
 @dataclass(frozen=True)
+class Thinking(Event):
+    """A reasoning model is thinking before (or while) it answers on this side. Sent when its first
+    reasoning arrives and then at most every THINKING_EVERY seconds while it goes on, so the page can
+    tell a thinking model from a stalled one; the reasoning itself never leaves the server."""
+
+    type: ClassVar[str] = "thinking"
+    side: Side
+
+
+THINKING_EVERY = 1.0  # well under ARENA_STALL_SECONDS: a thinking side never looks stalled
+
+
+@dataclass(frozen=True)
 class IdentityMasked(Event):
     """A model or maker name (or a watermark) was masked on this side: the vote will not count."""
 
@@ -135,6 +148,7 @@ EVENTS: tuple[type[Event], ...] = (
     BattleOpened,
     TurnStarted,
     Delta,
+    Thinking,
     IdentityMasked,
     SideDone,
     SideError,

@@ -36,80 +36,39 @@ from arena.safety import textnorm
 
 MASK = "[모델명]"
 
-# Programme models, their makers, and the foreign models and makers a Korean citizen may recognise.
+# Programme models, their makers, and the foreign models and makers a Korean citizen may recognise,
+# one family per maker: a citizen who types one name of a family may read any of them in an answer
+# about it (엑사원 -> EXAONE, LG AI연구원) without the model having said anything of itself.
 # Short Korean words that hide inside ordinary ones are left out ("라마" is in "드라마").
-KNOWN_ALIASES = (
-    "하이퍼클로바X",
-    "하이퍼클로바",
-    "HyperCLOVA X",
-    "HyperCLOVAX",
-    "HyperCLOVA",
-    "클로바X",
-    "CLOVA X",
-    "엑사원",
-    "EXAONE",
-    "LG AI연구원",
-    "LG AI Research",
-    "솔라 프로",
-    "Solar Pro",
-    "솔라",
-    "Solar",
-    "업스테이지",
-    "Upstage",
-    "A.X",
-    "에이닷",
-    "SK텔레콤",
-    "SKT",
-    "VARCO",
-    "바르코",
-    "엔씨소프트",
-    "NCSOFT",
-    "NC AI",
-    "믿:음",
-    "Mi:dm",
-    "카나나",
-    "Kanana",
-    "카카오",
-    "Kakao",
-    "네이버",
-    "Naver",
-    "코난",
-    "Konan",
-    "ChatGPT",
-    "GPT-4o",
-    "GPT-4",
-    "GPT-5",
-    "GPT",
-    "OpenAI",
-    "오픈AI",
-    "오픈에이아이",
-    "Claude",
-    "클로드",
-    "Anthropic",
-    "앤트로픽",
-    "Gemini",
-    "제미나이",
-    "제미니",
-    "Gemma",
-    "젬마",
-    "Google DeepMind",
-    "구글",
-    "Qwen",
-    "큐웬",
-    "통의천문",
-    "Alibaba",
-    "알리바바",
-    "Llama",
-    "라마3",
-    "라마 3",
-    "Meta AI",
-    "DeepSeek",
-    "딥시크",
-    "Mistral",
-    "미스트랄",
-    "Grok",
-    "그록",
+ALIAS_FAMILIES = (
+    (
+        "하이퍼클로바X",
+        "하이퍼클로바",
+        "HyperCLOVA X",
+        "HyperCLOVAX",
+        "HyperCLOVA",
+        "클로바X",
+        "CLOVA X",
+        "네이버",
+        "Naver",
+    ),
+    ("엑사원", "EXAONE", "LG AI연구원", "LG AI Research"),
+    ("솔라 프로", "Solar Pro", "솔라", "Solar", "업스테이지", "Upstage"),
+    ("A.X", "에이닷", "SK텔레콤", "SKT"),
+    ("VARCO", "바르코", "엔씨소프트", "NCSOFT", "NC AI"),
+    ("믿:음", "Mi:dm"),
+    ("카나나", "Kanana", "카카오", "Kakao"),
+    ("코난", "Konan"),
+    ("ChatGPT", "GPT-4o", "GPT-4", "GPT-5", "GPT", "OpenAI", "오픈AI", "오픈에이아이"),
+    ("Claude", "클로드", "Anthropic", "앤트로픽"),
+    ("Gemini", "제미나이", "제미니", "Gemma", "젬마", "Google DeepMind", "구글"),
+    ("Qwen", "큐웬", "통의천문", "Alibaba", "알리바바"),
+    ("Llama", "라마3", "라마 3", "Meta AI"),
+    ("DeepSeek", "딥시크"),
+    ("Mistral", "미스트랄"),
+    ("Grok", "그록"),
 )
+KNOWN_ALIASES = tuple(name for family in ALIAS_FAMILIES for name in family)
 
 MAX_GAP = 3  # separator characters allowed between two letters of a disguised alias
 
@@ -291,12 +250,51 @@ def _names(aliases: Iterable[str]) -> frozenset[str]:
     return frozenset(a.strip() for a in aliases if a and a.strip())
 
 
-class LeakMasker:
-    """Streams text through, replacing every alias with MASK. `leaked` turns True on the first hit."""
+# A model saying it IS a name the citizen typed: "저는 ... 엑사원입니다", "엑사원인 저는", "I am Claude",
+# "As Claude, I ...". Anything else it says of a typed name is the citizen's own word coming back.
+_SELF_BEFORE_KO = re.compile(r"(?:^|\s)(?:저는|전|나는|난|제가|내가)\s|이름은|이름이")
+_SELF_AFTER_KO = re.compile(r"\s*(?:입니다|이에요|예요|이야|야|이고|이며|이라고|라고|이라\s|이라서)")
+_SELF_AFTER_KO_ALONE = re.compile(r"\s*(?:인|으로서|로서)\s*(?:저|제가|나는|내가)")
+_AS_AFTER_EN = re.compile(r"\s*,?\s*i\b", re.IGNORECASE)
+_SELF_BEFORE_EN = re.compile(
+    r"(?:\bi\s+am|\bi'm|\bim|my\s+name\s+is|call\s+me|i\s+am\s+called|this\s+is)\s*(?:a|an|the)?\s*$",
+    re.IGNORECASE,
+)
+_AS_BEFORE = re.compile(r"\bas\s*$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?。\n]")
+CONTEXT = 40  # characters before a typed name looked at for "저는", in the same sentence
+FOLLOW = 8  # characters after a typed name waited for before deciding
 
-    def __init__(self, aliases: Iterable[str]) -> None:
-        self._matcher = matcher_for(_names(aliases))
+
+def _claims_self(before: str, after: str) -> bool:
+    """Does the model say it is the name that sits between `before` and `after`?"""
+    if _SELF_BEFORE_EN.search(before):
+        return True
+    if _SELF_AFTER_KO_ALONE.match(after) or (_AS_BEFORE.search(before) and _AS_AFTER_EN.match(after)):
+        return True
+    sentence = _SENTENCE_END.split(before)[-1][-CONTEXT:]
+    return bool(_SELF_BEFORE_KO.search(sentence) and _SELF_AFTER_KO.match(after))
+
+
+@dataclass(frozen=True)
+class TurnNames:
+    """The names to mask in one turn's answers. `echoed` are the ones the citizen typed (and their
+    families): masked only where a model says it is one, so an answer about what the citizen asked
+    neither loses its subject nor voids the vote."""
+
+    masked: tuple[str, ...]
+    echoed: tuple[str, ...] = ()
+
+
+class LeakMasker:
+    """Streams text through, replacing every alias with MASK, and an echoed name only where the model
+    claims to be it. `leaked` turns True on the first mask."""
+
+    def __init__(self, aliases: Iterable[str], echoed: Iterable[str] = ()) -> None:
+        self._echoed = _names(echoed)
+        self._matcher = matcher_for(_names(aliases) | self._echoed)
         self._pending = ""
+        self._context = ""  # the end of what was released, judged, for the "저는" before a name
         self.leaked = False
 
     def feed(self, chunk: str) -> str:
@@ -320,12 +318,28 @@ class LeakMasker:
             held = self._matcher.held_atoms(skeleton, len(judged))
             if held:
                 cut = skeleton.origin[len(skeleton.atoms) - held]
-            for start, end, _name in found:
-                if start < cut < end:
+            for start, end, name in found:
+                # A name cut in two waits; so does a typed name, for a few characters of what follows
+                # it (that decides whether the model says it is the name).
+                if start < cut < end or (
+                    name in self._echoed
+                    and start < cut
+                    and len(judged) - end < FOLLOW
+                    and not _SENTENCE_END.search(judged, end)
+                ):
                     cut = start
-        masks = [(start, end, MASK) for start, end, _name in found if end <= cut]
+        masks = [
+            (start, end, MASK)
+            for start, end, name in found
+            if end <= cut
+            and (
+                name not in self._echoed
+                or _claims_self(self._context + judged[:start], judged[end : end + 2 * FOLLOW])
+            )
+        ]
         if masks:
             self.leaked = True
+        self._context = (self._context + judged[:cut])[-CONTEXT * 2 :]
         source_cut = len(text) if cut == len(judged) else normalized.source_offset(cut)
         self._pending = text[source_cut:]
         return normalized.render(masks, upto=source_cut)
@@ -371,14 +385,29 @@ def names_in(text: str, aliases: Iterable[str]) -> set[str]:
 
 
 def aliases_for_turn(
-    *, aliases: Iterable[str], own: Iterable[str], prompts: Iterable[str]
-) -> tuple[str, ...]:
-    """The names to mask in this turn's answers: every alias, less those the citizen typed in this
-    battle, but always the two models' own registered names (a model saying its own name unmasks
-    the battle whoever typed it first)."""
+    *,
+    aliases: Iterable[str],
+    own: Iterable[str],
+    prompts: Iterable[str],
+    families: Iterable[Iterable[str]] = ALIAS_FAMILIES,
+) -> TurnNames:
+    """The names to mask in this turn's answers: every alias (and the two models' own registered
+    names) is masked, except those the citizen typed in this battle and the rest of their families,
+    which are masked only where a model says it is one.
+
+    So what the citizen typed coming back in an answer neither unmasks the battle nor voids the vote,
+    and it is treated alike on both sides whoever the two models are: a name shown in one pane and
+    masked in the other would tell the citizen which model it is."""
     everything = _names(aliases) | _names(own)
     typed: set[str] = set()
     for prompt in prompts:
         typed |= names_in(prompt, everything)
-    keep = _names(own)
-    return tuple(sorted(n for n in everything if n not in typed or n in keep))
+    echoed = set(typed)
+    for family in families:
+        names = _names(family)
+        if names & typed:
+            echoed |= names & everything
+    return TurnNames(
+        masked=tuple(sorted(everything - echoed)),
+        echoed=tuple(sorted(echoed)),
+    )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from arena.models import Battle
+from arena.models import Battle, Vote
 
 
 def battle_get_for_voter(*, battle_id, voter: str | None) -> Battle:
@@ -12,7 +15,9 @@ def battle_get_for_voter(*, battle_id, voter: str | None) -> Battle:
     if voter is None:
         raise Http404
     battle = (
-        Battle.objects.select_related("model_a__team", "model_b__team")
+        Battle.objects.select_related(
+            "model_a__team", "model_b__team", "model_a__attestation", "model_b__attestation", "vote"
+        )
         .prefetch_related("turns")
         .filter(pk=battle_id, voter=voter)
         .first()
@@ -38,3 +43,27 @@ def citizen_data(*, voter: str | None) -> dict:
         "votes": sum(1 for b in battles if hasattr(b, "vote")),
         "turns": sum(len(b.turns.all()) for b in battles),
     }
+
+
+def vote_not_counted_reason(vote: Vote | None) -> str | None:
+    """Why a stored vote is left out of the ranking, in plain words for the reveal; None when it counts.
+    A vote is never dropped in silence: the citizen reads this where they read "thank you"."""
+    if vote is None or vote.inclusion == Vote.Inclusion.VALID:
+        return None
+    seconds = settings.ARENA_MIN_SECONDS_TO_VOTE
+    reasons = {
+        Vote.Inclusion.IDENTITY_LEAK: _(
+            "답변에 모델 이름이 드러났거나 질문이 모델이 누구인지 물어, 이름을 가린 비교가 되지 않았습니다."
+        ),
+        Vote.Inclusion.TOO_FAST: ngettext(
+            "마지막 답변이 끝나고 %(n)s초가 지나기 전에 투표했습니다.",
+            "마지막 답변이 끝나고 %(n)s초가 지나기 전에 투표했습니다.",
+            int(seconds),
+        )
+        % {"n": f"{seconds:g}"},
+        Vote.Inclusion.RATE_LIMITED: _(
+            "이 기기나 같은 네트워크에서 오늘 순위에 반영할 수 있는 투표 수를 넘었습니다."
+        ),
+        Vote.Inclusion.DELETED_BY_CITIZEN: _("본인 요청으로 삭제했습니다."),
+    }
+    return reasons.get(vote.inclusion, vote.get_inclusion_display())

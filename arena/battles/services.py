@@ -18,9 +18,20 @@ from arena.battles import sampling
 from arena.battles.text_features import answer_style, prompt_language
 from arena.errors import NO_MODELS_MESSAGE, ArenaError, BattleNotVotable, NoModelsAvailable
 from arena.integrity.ledger import ledger_append
-from arena.models import Battle, ModelEndpoint, PanelMember, Turn, Vote, VoteReason, VoterProfile
+from arena.models import (
+    Battle,
+    CohortMember,
+    ModelEndpoint,
+    PanelMember,
+    Turn,
+    Vote,
+    VoteReason,
+    VoterProfile,
+    VoteTag,
+)
 from arena.panel import services as panel
-from arena.panel.reasons import ReasonInput
+from arena.panel import sessions
+from arena.panel.reasons import ReasonInput, tag_clean, tag_sides
 from arena.panel.services import panel_voter
 from arena.ratings.bradley_terry import BASE, SCALE
 from arena.ratings.snapshots import snapshot_latest
@@ -222,8 +233,12 @@ def vote_record(
     choice: str,
     reason: ReasonInput | None = None,
     client: limits.Client | None = None,
+    cohort_id: int | None = None,
 ) -> Vote:
     """Record the one vote of a battle, atomically, and close the battle.
+
+    `cohort_id` is the classroom or 국민평가단 session the voter joined (kept in their browser session):
+    the vote carries it when the session is still open.
 
     `reason` (already cleaned by arena.panel.reasons.reason_clean) is stored beside the vote in the same
     transaction: required of panel members by arena.panel, optional for anyone.
@@ -259,6 +274,7 @@ def vote_record(
             inclusion=_inclusion_at_vote(battle, seconds) if within else Vote.Inclusion.RATE_LIMITED,
             seconds_after_last_token=seconds,
             network=client.network if client and client.network != "unknown" else "",
+            cohort=sessions.cohort_for_vote(cohort_id=cohort_id, voter=voter),
         )
         ledger_append(vote=vote)
         metrics.vote_stored(vote.inclusion)
@@ -291,13 +307,17 @@ def leaderboard_refresh_soon() -> None:
 def citizen_data_delete(*, voter: str) -> dict[str, int]:
     """Delete a citizen's conversations and withdraw their votes from the ranking.
 
-    The turns (prompts and answers) are deleted outright. Votes stay as rows marked
-    `deleted_by_citizen`, holding no text, so published counts stay auditable; the next snapshot
-    leaves them out.
+    The turns (prompts and answers) are deleted outright, with the one-tap reasons and the sessions
+    joined. Votes stay as rows marked `deleted_by_citizen`, holding no text and no session, so
+    published counts stay auditable; the next snapshot leaves them out.
     """
     with transaction.atomic():
         turns, _details = Turn.objects.filter(battle__voter=voter).delete()
-        votes = Vote.objects.filter(voter=voter).update(inclusion=Vote.Inclusion.DELETED_BY_CITIZEN)
+        VoteTag.objects.filter(vote__voter=voter).delete()
+        CohortMember.objects.filter(voter=voter).delete()
+        votes = Vote.objects.filter(voter=voter).update(
+            inclusion=Vote.Inclusion.DELETED_BY_CITIZEN, cohort=None
+        )
         metrics.votes_excluded(Vote.Inclusion.DELETED_BY_CITIZEN, votes)
         Battle.objects.filter(voter=voter).update(
             chars_a=0, chars_b=0, headers_a=0, headers_b=0, lists_a=0, lists_b=0, bold_a=0, bold_b=0
@@ -322,12 +342,37 @@ def voter_profile_save(*, voter: str, answers: dict[str, str]) -> VoterProfile:
 
 
 def panel_vote_record(
-    *, member: PanelMember, battle_id, choice: str, reason: ReasonInput, client=None
+    *, member: PanelMember, battle_id, choice: str, reason: ReasonInput, client=None, cohort_id=None
 ) -> Vote:
     """A panel member's vote with its reason; routes the battle to expert re-check when its turn comes."""
     with transaction.atomic():
         vote = vote_record(
-            battle_id=battle_id, voter=member.voter, choice=choice, reason=reason, client=client
+            battle_id=battle_id,
+            voter=member.voter,
+            choice=choice,
+            reason=reason,
+            client=client,
+            cohort_id=cohort_id,
         )
         panel.expert_check_route(campaign=member.campaign, vote=vote)
     return vote
+
+
+def vote_tag_toggle(*, battle_id, voter: str, tag: str) -> bool:
+    """Tap a one-tap reason after voting: on if it was off, off if it was on. Returns whether it is on.
+    The sides it speaks of follow from the vote (arena.panel.reasons.tag_sides)."""
+    reason = tag_clean(tag)
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().filter(battle_id=battle_id, voter=voter).first()
+        if vote is None or vote.inclusion == Vote.Inclusion.DELETED_BY_CITIZEN:
+            raise BattleNotVotable(_("투표한 대결에만 이유를 남길 수 있습니다."))
+        sides = tag_sides(vote.choice, reason.positive)
+        if not sides:
+            raise BattleNotVotable(_("이 선택에는 맞지 않는 이유입니다."))
+        existing = VoteTag.objects.filter(vote=vote, tag=reason.key, side__in=sides)
+        if existing.count() == len(sides):
+            existing.delete()
+            return False
+        for side in sides:
+            VoteTag.objects.get_or_create(vote=vote, side=side, tag=reason.key)
+    return True

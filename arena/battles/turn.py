@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from arena.battles import services
 from arena.battles.events import (
+    THINKING_EVERY,
     BattleOpened,
     Blocked,
     Crisis,
@@ -43,10 +44,11 @@ from arena.battles.events import (
     SideDone,
     SideError,
     SideModerated,
+    Thinking,
     TurnDone,
     TurnStarted,
 )
-from arena.battles.identity import KNOWN_ALIASES, LeakMasker, aliases_for_turn, asks_identity
+from arena.battles.identity import ALIAS_FAMILIES, LeakMasker, TurnNames, aliases_for_turn, asks_identity
 from arena.endpoints import inference
 from arena.endpoints import services as endpoint_services
 from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
@@ -76,6 +78,7 @@ class _Side:
     pieces: int = 0
     finish_reason: str = ""
     usage: dict[str, Any] | None = None
+    thought_at: float | None = None  # when the page was last told this side is thinking
     error: inference.InferenceError | None = None
     leaked: bool = False
     tail: str = ""  # the last RESPONSE_WINDOW characters shown, for the response rules
@@ -110,7 +113,8 @@ class _TurnPlan:
     endpoint_a: inference.Endpoint
     endpoint_b: inference.Endpoint
     aliases: tuple[str, ...]
-    own_aliases: tuple[str, ...]  # the two models' own registered names: always masked
+    families: tuple[tuple[str, ...], ...]  # the aliases grouped by maker (seeded and registered)
+    own_aliases: tuple[tuple[str, ...], ...]  # each model's own registered names, its team's and maker's
     prompts: tuple[str, ...]  # the citizen's earlier prompts in this battle
 
 
@@ -146,6 +150,7 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
             {"role": "assistant", "content": turn.response_b},
         ]
     services.turn_begin(battle_id=battle.pk)
+    families = _alias_families()
     return _TurnPlan(
         battle=battle,
         index=len(turns),
@@ -154,36 +159,38 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
         history_b=history_b,
         endpoint_a=endpoint_services.endpoint_config(battle.model_a),
         endpoint_b=endpoint_services.endpoint_config(battle.model_b),
-        aliases=_aliases(),
+        aliases=tuple(name for family in families for name in family),
+        families=families,
         own_aliases=_own_aliases(battle),
         prompts=tuple(turn.prompt for turn in turns),
     )
 
 
-def _aliases() -> tuple[str, ...]:
-    """Every name that would unblind a battle: the seeded list plus each registered team and model."""
-    names = set(KNOWN_ALIASES)
-    for team_name, team_aliases in Team.objects.values_list("name", "aliases"):
-        names.add(team_name)
-        names.update(team_aliases.splitlines())
-    for model_name, model_aliases in ModelEndpoint.objects.values_list("name", "aliases"):
-        names.add(model_name)
-        names.update(model_aliases.splitlines())
-    return tuple(n.strip() for n in names if n.strip())
+def _alias_families() -> tuple[tuple[str, ...], ...]:
+    """Every name that would unblind a battle, by maker: the seeded families plus one per registered
+    team (its names, its models' names)."""
+    teams: dict[int, set[str]] = {}
+    for team_id, team_name, team_aliases in Team.objects.values_list("id", "name", "aliases"):
+        teams[team_id] = {team_name, *team_aliases.splitlines()}
+    for team_id, model_name, model_aliases in ModelEndpoint.objects.values_list("team_id", "name", "aliases"):
+        teams.setdefault(team_id, set()).update({model_name, *model_aliases.splitlines()})
+    registered = (tuple(sorted(n.strip() for n in names if n.strip())) for names in teams.values())
+    return (*ALIAS_FAMILIES, *(family for family in registered if family))
 
 
-def _own_aliases(battle: Battle) -> tuple[str, ...]:
-    """The names registered for the two models of the battle, their teams and makers."""
-    names: list[str] = []
+def _own_aliases(battle: Battle) -> tuple[tuple[str, ...], ...]:
+    """The names registered for the two models of the battle, their teams and makers, per model."""
+    groups: list[tuple[str, ...]] = []
     for endpoint in (battle.model_a, battle.model_b):
         team = endpoint.team
-        names += [team.name, team.organization, *team.aliases.splitlines()]
+        names = [team.name, team.organization, *team.aliases.splitlines()]
         names += [endpoint.name, *endpoint.aliases.splitlines()]
         # An identifier-like model id ("hx-1-instruct", "org/HX-1") names the model too.
         for model_id in {endpoint.model_id, endpoint.model_id.rsplit("/", 1)[-1]}:
             if len(model_id) >= 4 and any(c.isdigit() or c in "-_/." for c in model_id):
                 names.append(model_id)
-    return tuple(n.strip() for n in names if n and n.strip())
+        groups.append(tuple(n.strip() for n in names if n and n.strip()))
+    return tuple(groups)
 
 
 _record_turn = database_sync_to_async(services.turn_record)
@@ -218,9 +225,11 @@ class _Moderated(Exception):
     """An answer hit a response rule: stop reading it (which closes the upstream request)."""
 
 
-async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, aliases, rules) -> None:
+async def _pump(
+    side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, names: TurnNames, rules
+) -> None:
     params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
-    masker = LeakMasker(aliases)
+    masker = LeakMasker(names.masked, echoed=names.echoed)
     redactor = StreamRedactor()  # a model may still invent a number that looks personal
     side.started = time.monotonic()
 
@@ -263,6 +272,9 @@ async def _pump(side: _Side, messages: list[dict[str, str]], queue: asyncio.Queu
                 side.last_token = now
                 if item.reasoning:
                     side.reasoning.append(item.reasoning)
+                    if side.thought_at is None or now - side.thought_at >= THINKING_EVERY:
+                        side.thought_at = now
+                        await queue.put(("thinking", side.label, None))
                 if item.content:
                     side.pieces += 1
                     # Only text that can no longer become a model name or a personal detail leaves.
@@ -335,12 +347,17 @@ async def turn_stream(admitted: _Admitted, sides: dict[str, _Side]) -> AsyncIter
         if settings.ARENA_ANONYMITY_PROMPT
         else []
     )
-    # What the model says of itself is masked, not the names the citizen typed (issue 12.2).
-    aliases = aliases_for_turn(aliases=plan.aliases, own=plan.own_aliases, prompts=(*plan.prompts, text))
+    # What the model says of itself is masked, not the names the citizen typed (issues 12.2, 17.4).
+    names = aliases_for_turn(
+        aliases=plan.aliases,
+        own=[name for group in plan.own_aliases for name in group],
+        prompts=(*plan.prompts, text),
+        families=(*plan.families, *plan.own_aliases),
+    )
     histories = {"a": plan.history_a, "b": plan.history_b}
     tasks = {
         label: asyncio.create_task(
-            _pump(sides[label], [*system, *histories[label], user], queue, aliases, admitted.rules)
+            _pump(sides[label], [*system, *histories[label], user], queue, names, admitted.rules)
         )
         for label in "ab"
     }
@@ -460,6 +477,9 @@ async def _relay(
                 continue
             if kind == "masked":
                 yield IdentityMasked(label)
+                continue
+            if kind == "thinking":
+                yield Thinking(label)
                 continue
             for side_label, pieces in pending.items():
                 yield Delta(side_label, "".join(pieces))

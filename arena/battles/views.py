@@ -10,13 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from arena import model_cards
 from arena.battles import events, selectors, services
-from arena.battles.forms import VoteForm
+from arena.battles.forms import VoteForm, VoteTagForm
 from arena.consent import consent_give, consent_withdraw, session_voter
-from arena.errors import BattleNotVotable
+from arena.errors import ArenaError, BattleNotVotable
 from arena.models import VoterProfile
 from arena.panel import services as panel
-from arena.panel.reasons import CRITERIA, ReasonInvalid, reason_clean
+from arena.panel import sessions
+from arena.panel.reasons import CRITERIA, ReasonInvalid, reason_clean, tag_clean, tag_groups
 from arena.safety import limits, redaction
 from arena.safety.limits import LimitExceeded
 
@@ -33,6 +35,8 @@ def battle(request):
         {
             "max_turns": settings.ARENA_MAX_TURNS,
             "max_chars": settings.ARENA_MAX_PROMPT_CHARS,
+            "stall_seconds": settings.ARENA_STALL_SECONDS,
+            "min_vote_seconds": settings.ARENA_MIN_SECONDS_TO_VOTE,
             "arena_messages": _arena_messages(),
             "arena_protocol": events.protocol(),
             # A panel member's session shows the fixed criteria and asks for a reason with the vote.
@@ -86,6 +90,18 @@ def _arena_messages() -> dict[str, str]:
         "previewCancelled": _("질문을 보내지 않았습니다."),
         "sideLabelA": _("모델 A"),
         "sideLabelB": _("모델 B"),
+        # Each side's state, shown in its pane; the changes are announced once through the status.
+        "state_waiting": _("답변을 기다리는 중"),
+        "state_thinking": _("답하기 전에 생각하는 중"),
+        "state_streaming": _("답변을 쓰는 중"),
+        "state_done": _("답변 끝"),
+        "state_failed": _("답하지 못함"),
+        "state_stopped": _("안전 기준에 따라 멈춤"),
+        "stateStalled": _("아직 기다리는 중, %(n)s초"),
+        "thinking": _("%(side)s가 답하기 전에 생각하고 있습니다."),
+        "stalled": _("%(side)s의 답변이 늦어지고 있습니다. 계속 기다립니다."),
+        "sideFailed": _("%(side)s가 답을 끝내지 못했습니다."),
+        "readingCue": _("답변을 읽어 주세요. %(n)s초 뒤에 투표할 수 있습니다."),
     }
 
 
@@ -129,12 +145,14 @@ def vote(request):
     battle_id = form.cleaned_data["battle_id"]
     member = panel.panel_member_for(voter)
     try:
+        cohort_id = request.session.get(sessions.SESSION_COHORT)
         if member is None:
             services.vote_record(
                 battle_id=battle_id,
                 voter=voter,
                 choice=form.cleaned_data["choice"],
                 client=limits.client_from_request(request),
+                cohort_id=cohort_id,
             )
         else:
             reason = reason_clean(
@@ -146,6 +164,7 @@ def vote(request):
                 choice=form.cleaned_data["choice"],
                 reason=reason,
                 client=limits.client_from_request(request),
+                cohort_id=cohort_id,
             )
     except ReasonInvalid as error:
         # The form stays as it is; only the message beside the reason changes.
@@ -167,14 +186,47 @@ def vote(request):
         return render(request, "arena/partials/vote_error.html", {"message": message}, status=503)
     battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=voter)
     if request.htmx:
-        return render(request, "arena/partials/reveal.html", {"battle": battle_obj, "oob": True})
+        return render(request, "arena/partials/reveal.html", _reveal_context(battle_obj) | {"oob": True})
     return redirect("arena:battle_detail", battle_id=battle_id)
 
 
 @require_GET
 def battle_detail(request, battle_id):
     battle_obj = selectors.battle_get_for_voter(battle_id=battle_id, voter=session_voter(request.session))
-    return render(request, "arena/battle_detail.html", {"battle": battle_obj})
+    return render(request, "arena/battle_detail.html", _reveal_context(battle_obj))
+
+
+def _reveal_context(battle) -> dict:
+    if battle.status != battle.Status.VOTED:
+        return {"battle": battle}
+    return {
+        "battle": battle,
+        "not_counted": selectors.vote_not_counted_reason(battle.vote),
+        "cards": model_cards.battle_cards(battle),
+        "reason_groups": tag_groups(battle.vote),
+    }
+
+
+@require_POST
+def vote_tag(request):
+    """One tap on a reason after voting: it turns on (or off again) and the button says which."""
+    voter = session_voter(request.session)
+    form = VoteTagForm(request.POST)
+    if voter is None or not form.is_valid():
+        return render(request, "arena/partials/vote_error.html", {"message": None}, status=400)
+    battle_id, key = form.cleaned_data["battle_id"], form.cleaned_data["tag"]
+    try:
+        pressed = services.vote_tag_toggle(battle_id=battle_id, voter=voter, tag=key)
+    except ArenaError as error:
+        return render(request, "arena/partials/vote_error.html", {"message": error.message}, status=409)
+    if not request.htmx:
+        return redirect("arena:battle_detail", battle_id=battle_id)
+    tag = tag_clean(key)
+    return render(
+        request,
+        "arena/partials/reason_chip.html",
+        {"battle": {"pk": battle_id}, "tag": tag, "pressed": pressed, "positive": tag.positive},
+    )
 
 
 @require_GET

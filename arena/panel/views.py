@@ -5,16 +5,16 @@ import logging
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from arena.consent import CONSENT_VERSION, SESSION_CONSENT, SESSION_VOTER, session_voter, voter_pseudonym
-from arena.models import PanelMember
+from arena.models import ModelEndpoint, PanelMember
 from arena.panel import services as panel
-from arena.panel.reasons import CRITERIA
+from arena.panel.reasons import CRITERIA, reason_counts
 from core.verification import VerificationFailed, VerifiedPerson, provider
 
 logger = logging.getLogger("arena.panel")
@@ -257,3 +257,13 @@ def panel_cells(request):
     cells = panel.cell_progress(campaign, labels) if campaign else []
     template = "arena/partials/panel_cells.html" if request.htmx else "arena/panel_cells.html"
     return render(request, template, {"panel_cells": cells})
+
+
+@require_GET
+def model_reasons(request, endpoint_id: int):
+    """How often citizens gave each one-tap reason about one model: a fragment of the model's page
+    (ratings may not import the panel's reasons, so the page asks for it)."""
+    endpoint = get_object_or_404(ModelEndpoint.objects.select_related("team"), pk=endpoint_id)
+    context = {"endpoint": endpoint, "groups": reason_counts(endpoint)}
+    template = "arena/partials/model_reasons.html" if request.htmx else "arena/model_reasons.html"
+    return render(request, template, context)

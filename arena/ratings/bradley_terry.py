@@ -438,7 +438,12 @@ def _fit_style(a, b, o, c, x, n_models, ridge) -> tuple[np.ndarray, np.ndarray, 
         p = 1.0 / (1.0 + np.exp(-z))
         grad = gradient_terms(c * (p - y)) + penalty * theta
         hess = design_products(c * p * (1 - p)) + np.diag(penalty)
-        step = np.linalg.solve(hess + constraint, grad)
+        try:
+            step = np.linalg.solve(hess + constraint, grad)
+        except np.linalg.LinAlgError:
+            # Fewer battles than varying style features (a new arena's first vote): the Hessian is
+            # singular; the least-squares step is the smallest one that fits, and stays finite.
+            step = np.linalg.lstsq(hess + constraint, grad, rcond=None)[0]
         theta -= step
         theta[:n_models] -= theta[:n_models].mean()
         if np.max(np.abs(step)) < 1e-10:
@@ -447,7 +452,9 @@ def _fit_style(a, b, o, c, x, n_models, ridge) -> tuple[np.ndarray, np.ndarray, 
     p = 1.0 / (1.0 + np.exp(-z))
     # Sandwich: (H + C)^-1 G (H + C)^-1. G annihilates the all-ones rating direction (every row's
     # e_a - e_b sums to zero), so adding the constraint C changes nothing but invertibility.
-    bread = np.linalg.inv(design_products(c * p * (1 - p)) + np.diag(penalty) + constraint)
+    # pinv: with features that move together (few battles) the matrix is singular; the pseudo-inverse
+    # is the inverse whenever one exists.
+    bread = np.linalg.pinv(design_products(c * p * (1 - p)) + np.diag(penalty) + constraint)
     meat = design_products(c * (y - p) ** 2)
     cov = bread @ meat @ bread
     se = np.sqrt(np.clip(np.diag(cov)[:n_models], 0, None))

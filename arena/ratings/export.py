@@ -51,6 +51,8 @@ CSV_FIELDS = [
     "redacted",
     "reason_criteria",
     "reason",
+    "reason_tags_a",
+    "reason_tags_b",
 ]
 
 
@@ -61,7 +63,7 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
     votes = (
         Vote.objects.filter(pk__lte=up_to_vote)
         .select_related("battle__model_a__team", "battle__model_b__team", "reason")
-        .prefetch_related("battle__turns")
+        .prefetch_related("battle__turns", "tags")
         .order_by("id")
     )
     for vote in votes.iterator(chunk_size=2000):
@@ -103,6 +105,8 @@ def vote_records(up_to_vote: int) -> Iterator[dict]:
             ],
             "redacted": hidden,
             "reason": _reason(reason, hidden),
+            # One-tap reasons given after the vote, per side (keys of the configured list).
+            "reason_tags": {side: sorted(t.tag for t in vote.tags.all() if t.side == side) for side in "ab"},
         }
 
 
@@ -155,6 +159,8 @@ def _flat(record: dict) -> dict:
         "redacted": record["redacted"],
         "reason_criteria": " ".join(record["reason"]["criteria"]) if record["reason"] else "",
         "reason": record["reason"]["text"] if record["reason"] else "",
+        "reason_tags_a": " ".join(record["reason_tags"]["a"]),
+        "reason_tags_b": " ".join(record["reason_tags"]["b"]),
     }
 
 
@@ -324,6 +330,10 @@ def _readme(
         "- turns: [{prompt, response_a, response_b}]",
         "- redacted (true when a sensitive-data report removed the row's text)",
         "- reason: null, or {criteria: [accuracy | fluency | helpfulness | safety | clarity], text} (panel votes)",
+        "- reason_tags: {a: [tag], b: [tag]}, optional one-tap reasons given after the vote about each side",
+        "  (good points of the chosen answer, weak points of the other; both sides for a tie or both bad).",
+        "  Built-in tags: accurate, clear, well_sourced, natural_korean, helpful (good); made_up, harmful,",
+        "  refused_needlessly, off_topic, awkward_korean (weak). Operators may configure others.",
         "",
         "## Rebuilding the leaderboard",
         "`python manage.py leaderboard_from_export DIR` refits every view from votes.jsonl and models.json with",

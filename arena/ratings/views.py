@@ -2,15 +2,21 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from arena import model_cards
+from arena.consent import session_voter
 from arena.models import Attestation, LeaderboardSnapshot, ModelEndpoint, Vote
-from arena.ratings import charts
+from arena.ratings import charts, personal
 from arena.ratings.snapshots import snapshot_latest
 from arena.ratings.tables import VIEWS
 
 
-def board_context(view: str) -> dict:
+def board_context(view: str, *, energy: bool = False) -> dict:
     snapshot = snapshot_latest(view)
     rows = snapshot.rows if snapshot else []
+    if energy:
+        # The optional view: each model's size and energy class beside its score, from its attestation.
+        cards = model_cards.energy_columns(r["endpoint_id"] for r in rows)
+        rows = [{**r, "card": cards.get(r["endpoint_id"])} for r in rows]
     excluded = snapshot.votes_excluded if snapshot else {}
     reasons = dict(Vote.Inclusion.choices)
     return {
@@ -25,16 +31,20 @@ def board_context(view: str) -> dict:
         "excluded": [(reasons.get(k, k), n) for k, n in sorted(excluded.items())],
         "excluded_total": sum(excluded.values()),
         "is_panel": view == LeaderboardSnapshot.View.PANEL,
+        "show_energy": energy,
     }
 
 
 @require_GET
 def leaderboard(request):
     view = request.GET.get("view", LeaderboardSnapshot.View.OVERALL)
+    energy = request.GET.get("columns") == "energy"
     if view not in VIEWS:
-        context = board_context(LeaderboardSnapshot.View.OVERALL) | {"error": _("알 수 없는 보기입니다.")}
+        context = board_context(LeaderboardSnapshot.View.OVERALL, energy=energy) | {
+            "error": _("알 수 없는 보기입니다.")
+        }
         return render(request, "arena/leaderboard.html", context, status=400)
-    context = board_context(view)
+    context = board_context(view, energy=energy)
     template = "arena/partials/leaderboard_board.html" if request.htmx else "arena/leaderboard.html"
     return render(request, template, context)
 
@@ -43,15 +53,19 @@ def leaderboard(request):
 def model_page(request, endpoint_id: int):
     """One model in public: its team and its standing in each leaderboard view. The published
     public-sector use cases that run on it come as a fragment from the AX catalogue."""
-    endpoint = get_object_or_404(ModelEndpoint.objects.select_related("team"), pk=endpoint_id)
+    endpoint = get_object_or_404(ModelEndpoint.objects.select_related("team", "attestation"), pk=endpoint_id)
     standings = []
     for view in VIEWS:
         snapshot = snapshot_latest(view)
         row = next((r for r in (snapshot.rows if snapshot else []) if r["endpoint_id"] == endpoint.pk), None)
         if row:
             standings.append({"label": LeaderboardSnapshot.View(view).label, "view": view, "row": row})
-    attestation = Attestation.objects.filter(endpoint=endpoint).first()
-    context = {"endpoint": endpoint, "standings": standings, "attestation": attestation}
+    context = {
+        "endpoint": endpoint,
+        "standings": standings,
+        "attestation": Attestation.objects.filter(endpoint=endpoint).first(),
+        "card": model_cards.card_for(endpoint),
+    }
     return render(request, "arena/model.html", context)
 
 
@@ -79,3 +93,14 @@ def compare(request):
     ]
     columns = [(LeaderboardSnapshot.View(v).label, snapshots[v]) for v in COMPARED]
     return render(request, "arena/leaderboard_compare.html", {"rows": rows, "columns": columns})
+
+
+@require_GET
+def personal_board(request):
+    """The citizen's own board, from their own votes, beside the public one."""
+    voter = session_voter(request.session)
+    return render(
+        request,
+        "arena/personal_board.html",
+        personal.personal_board(voter) | {"consented": voter is not None},
+    )

@@ -1,6 +1,8 @@
-// The battle page: one websocket per page, two panes filled as tokens arrive.
-// Screen readers hear milestones through #arena-status (started, each side done, votable), never
-// individual tokens. Model names never come over this socket; the reveal arrives with the vote.
+// The battle page: one websocket per page, two panes filled as tokens arrive, rendered as markdown
+// (static/js/markdown.js) at most once a frame.
+// Each side shows its state (waiting, thinking, answering, still waiting N s, done, failed); screen
+// readers hear each change once through #arena-status, never individual tokens. Model names never
+// come over this socket; the reveal arrives with the vote.
 (function () {
   "use strict";
   var root = document.getElementById("arena");
@@ -20,7 +22,16 @@
   var voteButtons = document.querySelectorAll("#vote-form button[name=choice]");
   var voteHint = document.getElementById("vote-hint");
   var panes = { a: document.getElementById("response-a"), b: document.getElementById("response-b") };
+  var stateBoxes = { a: document.getElementById("state-a"), b: document.getElementById("state-b") };
   var answers = { a: null, b: null };
+  var sides = { a: freshSide(), b: freshSide() };
+  var stallMs = (parseFloat(root.dataset.stallSeconds) || 10) * 1000;
+  // The server does not count a vote cast sooner than this after the last answer ended: the buttons
+  // wait as long (plus a little for the clocks), and say so, rather than take a vote that is dropped.
+  var readingMs = ((parseFloat(root.dataset.minVoteSeconds) || 0) + 0.25) * 1000;
+  var hintWaiting = voteHint ? voteHint.textContent : "";
+  var ticker = null;
+  var unlockTimer = null;
   var socket = null;
   var pending = null;
   var busy = false;
@@ -54,10 +65,97 @@
     crisisBox.focus();
   }
 
-  function announce(message) { status.textContent = message; }
+  // Changes that happen together (both sides stalling in one tick) are said together: a second
+  // write to the live region before it is read would drop the first.
+  var sayQueue = [];
+  function announce(message) {
+    sayQueue.push(message);
+    if (sayQueue.length > 1) return;
+    setTimeout(function () { status.textContent = sayQueue.join(" "); sayQueue = []; }, 0);
+  }
   function setVoting(enabled) {
+    if (unlockTimer) { clearInterval(unlockTimer); unlockTimer = null; }
     voteButtons.forEach(function (b) { b.disabled = !enabled; });
     if (voteHint) voteHint.hidden = enabled;
+  }
+  function setHint(message) { if (voteHint) { voteHint.textContent = message; voteHint.hidden = false; } }
+  // Unlock the vote once the citizen has had the minimum reading time, counting down on screen.
+  function unlockVotingAfterReading() {
+    setVoting(false);
+    var until = Date.now() + readingMs;
+    function step() {
+      var left = Math.ceil((until - Date.now()) / 1000);
+      if (left <= 0) { setVoting(true); return; }
+      setHint(text.readingCue.replace("%(n)s", left));
+    }
+    step();
+    if (readingMs > 0) unlockTimer = setInterval(step, 250);
+  }
+
+  // --- each side's state -------------------------------------------------------------------------
+  function freshSide() {
+    return { state: "idle", raw: "", since: 0, thinkingSaid: false, stallSaid: false, frame: 0 };
+  }
+  function sideName(side) { return side === "a" ? text.sideLabelA : text.sideLabelB; }
+  function stateText(side) {
+    var s = sides[side];
+    if (s.state === "stalled") {
+      return text.stateStalled.replace("%(n)s", Math.floor((Date.now() - s.since) / 1000));
+    }
+    return text["state_" + s.state] || "";
+  }
+  function setState(side, state) {
+    var s = sides[side];
+    s.state = state;
+    var box = stateBoxes[side];
+    if (!box) return;
+    box.dataset.state = state;
+    box.textContent = stateText(side);
+    box.hidden = state === "idle";
+  }
+  // Something came from this side: it is alive, in `state`.
+  function heard(side, state) {
+    var s = sides[side];
+    s.since = Date.now();
+    if (s.state === "stalled" || s.state !== state) setState(side, state);
+  }
+  function tick() {
+    ["a", "b"].forEach(function (side) {
+      var s = sides[side];
+      if (["waiting", "thinking", "streaming", "stalled"].indexOf(s.state) < 0) return;
+      if (s.state !== "stalled" && Date.now() - s.since >= stallMs) {
+        setState(side, "stalled");
+        if (!s.stallSaid) {
+          s.stallSaid = true;
+          announce(text.stalled.replace("%(side)s", sideName(side)));
+        }
+      } else if (s.state === "stalled") {
+        stateBoxes[side].textContent = stateText(side);
+      }
+    });
+  }
+  function startTicker() { if (!ticker) ticker = setInterval(tick, 1000); }
+  function stopTicker() { if (ticker) { clearInterval(ticker); ticker = null; } }
+
+  // --- answers as markdown, at most once a frame ---------------------------------------------------
+  function paint(side) {
+    var s = sides[side];
+    s.frame = 0;
+    var target = answers[side];
+    if (!target) return;
+    if (window.KaiMarkdown) {
+      target.innerHTML = window.KaiMarkdown.render(s.raw);
+      window.KaiMarkdown.highlight(target);
+    } else {
+      target.textContent = s.raw;
+    }
+  }
+  function schedulePaint(side) {
+    if (!sides[side].frame) sides[side].frame = requestAnimationFrame(function () { paint(side); });
+  }
+  function paintNow(side) {
+    if (sides[side].frame) cancelAnimationFrame(sides[side].frame);
+    paint(side);
   }
   function setSending(enabled) { sendButton.disabled = !enabled; input.disabled = !enabled && closed; }
   function showError(message) {
@@ -68,7 +166,12 @@
   function closeBattle(message) {
     closed = true;
     busy = false;
+    stopTicker();
     setVoting(false);
+    setHint(message);  // no longer "the vote unlocks when both answers end": it will not
+    ["a", "b"].forEach(function (side) {
+      if (["waiting", "thinking", "streaming", "stalled"].indexOf(sides[side].state) >= 0) setState(side, "failed");
+    });
     input.disabled = true;
     sendButton.disabled = true;
     announce(message);
@@ -99,9 +202,13 @@
       // The server keeps the turns that finished and drops the interrupted one: they can still be voted on.
       closed = true;
       busy = false;
+      stopTicker();
       input.disabled = true;
       sendButton.disabled = true;
-      ["a", "b"].forEach(function (side) { panes[side].setAttribute("aria-busy", "false"); });
+      ["a", "b"].forEach(function (side) {
+        panes[side].setAttribute("aria-busy", "false");
+        if (sides[side].state !== "done") setState(side, "failed");
+      });
       setVoting(true);
       announce(text.disconnectedVotable);
     });
@@ -120,16 +227,23 @@
       q.className = "turn-prompt";
       q.textContent = prompt;
       var answer = document.createElement("div");
-      answer.className = "turn-answer";
+      answer.className = "turn-answer md";
       panes[side].appendChild(q);
       panes[side].appendChild(answer);
       panes[side].setAttribute("aria-busy", "true");
       answers[side] = answer;
+      sides[side] = freshSide();
+      heard(side, "waiting");
     });
+    setHint(hintWaiting);
+    startTicker();
   }
 
   // A side that did not finish (failed, or stopped by a response rule): its pane says why.
   function sideEnded(event) {
+    paintNow(event.side);
+    setState(event.side, event.type === E.SideModerated ? "stopped" : "failed");
+    announce(text.sideFailed.replace("%(side)s", sideName(event.side)) + " " + event.message);
     panes[event.side].setAttribute("aria-busy", "false");
     var note = document.createElement("p");
     note.className = "side-error";
@@ -157,9 +271,21 @@
         }
         break;
       case E.Delta:
-        answers[event.side].appendChild(document.createTextNode(event.text));
+        sides[event.side].raw += event.text;
+        heard(event.side, "streaming");
+        schedulePaint(event.side);
+        break;
+      case E.Thinking:
+        // Reasoning before the answer; once text flows, the side is answering whatever it thinks.
+        heard(event.side, sides[event.side].raw ? "streaming" : "thinking");
+        if (!sides[event.side].thinkingSaid && !sides[event.side].raw) {
+          sides[event.side].thinkingSaid = true;
+          announce(text.thinking.replace("%(side)s", sideName(event.side)));
+        }
         break;
       case E.SideDone:
+        paintNow(event.side);
+        setState(event.side, "done");
         panes[event.side].setAttribute("aria-busy", "false");
         announce(event.side === "a" ? text.sideDoneA : text.sideDoneB);
         break;
@@ -169,9 +295,10 @@
         break;
       case E.TurnDone:
         busy = false;
+        stopTicker();
         if (!event.votable) { closeBattle(text.failed); break; }
         votableTurns += 1;
-        setVoting(true);
+        unlockVotingAfterReading();
         if (event.turns_left <= 0) {
           input.disabled = true;
           sendButton.disabled = true;

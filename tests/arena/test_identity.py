@@ -3,7 +3,7 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from arena.battles.identity import KNOWN_ALIASES, MASK, LeakMasker, asks_identity
+from arena.battles.identity import KNOWN_ALIASES, MASK, LeakMasker, aliases_for_turn, asks_identity
 from arena.battles.services import vote_record
 from arena.models import Battle, Turn, Vote
 from tests.arena.factories import connect, events_until_turn_done
@@ -102,18 +102,47 @@ def test_ordinary_words_are_not_taken_for_names(text):
     assert not leaked and "".join(shown) == text
 
 
-def test_names_the_citizen_typed_are_not_masked_except_the_battles_own():
-    from arena.battles.identity import aliases_for_turn
+def echo_run(chunks, names):
+    masker = LeakMasker(names.masked, echoed=names.echoed)
+    shown = [masker.feed(c) for c in chunks] + [masker.flush()]
+    return "".join(shown), masker.leaked
 
-    aliases = aliases_for_turn(
-        aliases=KNOWN_ALIASES, own=["엑사원", "EXAONE"], prompts=["클로드랑 엑사원 비교해 줘"]
-    )
-    shown, leaked = run(["클로드는 앤트로픽이 만들었고 ", "엑사원은 LG가 만들었습니다"], aliases)
-    joined = "".join(shown)
-    assert "클로드는" in joined and "[모델명]은 LG" in joined  # the own name stays masked
-    assert "앤트로픽" not in joined  # a maker the citizen did not type is masked as before
-    quiet, leaked_quiet = run(["클로드는 좋은 모델입니다"], aliases)
-    assert not leaked_quiet and "".join(quiet) == "클로드는 좋은 모델입니다"
+
+@pytest.mark.parametrize("own", [["엑사원", "EXAONE"], ["팀 해커스", "HX-1"]])
+def test_the_citizens_own_words_coming_back_neither_mask_nor_void(own):
+    """Whichever models are in the battle (one of them may be the one asked about), a model talking
+    about what the citizen asked is shown as written and the vote stays counted: the same on both
+    sides, so nothing tells the citizen which model is which."""
+    names = aliases_for_turn(aliases=KNOWN_ALIASES, own=own, prompts=["클로드랑 엑사원 비교해 줘"])
+    for answer in (
+        ["클로드는 앤트로픽이 만들었고 ", "엑사원(EXAONE)은 LG AI연구원이 만들었습니다."],
+        ["저는 엑사원에 대해 잘 모르지만, 클로드는 영어에 강합니다."],
+        ["엑", "사원과 클로", "드를 비교하면"],
+    ):
+        shown, leaked = echo_run(answer, names)
+        assert (shown, leaked) == ("".join(answer), False)
+    # A name of a maker the citizen did not ask about is masked as before, and marks the battle.
+    shown, leaked = echo_run(["제미나이는 구글이 만들었습니다"], names)
+    assert leaked and "제미나이" not in shown and "구글" not in shown
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        ["저는 엑", "사원입니다. 무엇을 도와드릴까요?"],
+        ["저는 LG AI연구원이 만든 엑사원", "이에요."],
+        ["엑사원인 저는 한국어를 잘합니다."],
+        ["I am Cl", "aude, made by Anthropic."],
+        ["As Claude, I would say"],
+        ["제 이름은 클로드", "예요"],
+    ],
+)
+def test_a_model_saying_it_is_a_name_the_citizen_typed_is_masked_and_marked(answer):
+    names = aliases_for_turn(aliases=KNOWN_ALIASES, own=["엑사원"], prompts=["클로드랑 엑사원 비교해 줘"])
+    shown, leaked = echo_run(answer, names)
+    assert leaked and MASK in shown
+    assert "엑사원" not in shown.replace("LG AI연구원이 만든", "") and "Claude" not in shown
+    assert "클로드" not in shown
 
 
 def test_latin_names_need_word_boundaries():
@@ -244,3 +273,55 @@ async def test_a_watermark_is_removed_and_marks_the_battle_and_an_invented_numbe
     }
     assert (turn.response_a, turn.response_b) == (streamed["a"], streamed["b"])  # shown equals stored
     assert turn.battle.identity_leak
+
+
+ECHO = {
+    "echo": lambda n: [
+        head(),
+        sse(chunk("엑사원(EXA")),
+        sse(chunk("ONE)은 LG AI연구원이 만든 모델입니다.", finish="stop")),
+        sse("[DONE]"),
+    ],
+}
+
+
+@pytest.fixture
+def echo_server():
+    server = MisbehavingServer(ECHO).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_vote_on_answers_about_the_name_the_citizen_asked_about_counts(
+    echo_server, consented_session, voter, settings
+):
+    """The citizen asks about 엑사원 and one of the two models IS the registered 엑사원: both answers
+    talk about it, both are shown as written, and the vote counts."""
+    settings.ARENA_MIN_SECONDS_TO_VOTE = 0
+    await database_sync_to_async(register_attested)(
+        team="엘지팀",
+        model="엑사원",
+        base_url=echo_server.base_url("echo"),
+        model_id="exaone-4",
+        internal=True,
+    )
+    await database_sync_to_async(register_attested)(
+        team="다른팀",
+        model="다른모델",
+        base_url=echo_server.base_url("echo"),
+        model_id="other",
+        internal=True,
+    )
+    communicator, _, _ = await connect(consented_session)
+    await communicator.send_json_to({"type": "prompt", "text": "엑사원에 대해 알려줘"})
+    events = await events_until_turn_done(communicator)
+    await communicator.disconnect()
+    for side in "ab":
+        wire = "".join(e["text"] for e in events if e["type"] == "delta" and e["side"] == side)
+        assert wire == "엑사원(EXAONE)은 LG AI연구원이 만든 모델입니다."
+    assert not any(e["type"] == "identity_masked" for e in events)
+    battle = await database_sync_to_async(Battle.objects.get)()
+    assert not battle.identity_leak
+    vote = await database_sync_to_async(vote_record)(battle_id=battle.pk, voter=voter, choice="a")
+    assert vote.inclusion == Vote.Inclusion.VALID

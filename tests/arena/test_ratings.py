@@ -261,3 +261,19 @@ def test_sandwich_intervals_do_not_shrink_when_every_weight_is_scaled():
     scaled = fit_bradley_terry(a, b, o, 6, interval="sandwich", weights=np.full(len(a), 3.0))
     np.testing.assert_allclose(plain.rating, scaled.rating, atol=1e-9)
     np.testing.assert_allclose(plain.ci_high - plain.ci_low, scaled.ci_high - scaled.ci_low, rtol=1e-9)
+
+
+def test_style_control_survives_features_that_move_together():
+    """Two first battles whose answers differ in length, headers and lists all at once: after
+    standardising, the features are one column three times and the Newton matrix is singular. The fit
+    runs after every vote; it must return finite ratings rather than fail the vote."""
+    x, _, _ = style_features(
+        np.array([[900, 300], [200, 800]]),
+        np.array([[3, 0], [0, 3]]),
+        np.array([[3, 0], [0, 3]]),
+        np.array([[0, 0], [0, 0]]),
+    )
+    result = fit_bradley_terry(
+        np.array([0, 0]), np.array([1, 1]), np.array([1.0, 0.0]), 2, style=x, bootstrap_rounds=20
+    )
+    assert np.all(np.isfinite(result.rating)) and np.all(np.isfinite(result.style_coef))

@@ -29,7 +29,7 @@ def test_citizen_battles_votes_and_sees_the_reveal(page, portal_url, demo_pair):
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("주민등록등본은 어디서 떼나요?")
     page.get_by_test_id("send-prompt").click()
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     for side in ("a", "b"):
         expect(page.get_by_test_id(f"response-{side}")).to_contain_text("주민등록등본")
     before_vote = page.content()
@@ -58,7 +58,7 @@ def test_keyboard_only_battle(page, portal_url, demo_pair):
     tab_to(page, "prompt-input")
     page.keyboard.type("버스 정기권 할인 제도를 알려 주세요")
     page.keyboard.press("Control+Enter")
-    expect(page.get_by_test_id("vote-tie")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-tie")).to_be_enabled(timeout=30000)
     status = page.locator("#arena-status").inner_text()
     assert "투표" in status  # the milestone is announced, not the tokens
     page.get_by_test_id("prompt-input").focus()
@@ -95,7 +95,7 @@ def test_phone_width_battle(browser, portal_url, demo_pair):
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("날씨 알려줘")
     page.get_by_test_id("send-prompt").click()
-    expect(page.get_by_test_id("vote-bothbad")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-bothbad")).to_be_enabled(timeout=30000)
     box_a = page.get_by_test_id("response-a").bounding_box()
     box_b = page.get_by_test_id("response-b").bounding_box()
     assert box_b["y"] > box_a["y"]  # stacked, not squeezed side by side
@@ -112,7 +112,7 @@ def test_citizen_sees_what_was_masked_before_the_answers(page, portal_url, demo_
     page.get_by_test_id("preview-send").click()
     note = page.locator("#response-a .redaction-note")
     expect(note).to_contain_text("전화번호")
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     assert "010-1234-5678" not in page.content()
     assert "[전화번호]" in page.get_by_test_id("response-a").inner_text()
     assert_no_axe_violations(page)
@@ -164,7 +164,7 @@ def test_citizen_sees_what_would_be_masked_and_can_edit_or_cancel(page, portal_u
     page.keyboard.press("Control+Enter")
     expect(marks).to_have_count(1)
     page.get_by_test_id("preview-send").click()
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     assert "[주소]" in page.get_by_test_id("response-a").inner_text()
     assert "테헤란로 152" not in page.content()
     assert Battle.objects.count() == 1

@@ -32,7 +32,7 @@ def test_citizen_verifies_enrols_and_votes_as_a_panel_member(page, portal_url, d
     assert (member.age_band, member.region) == ("40s", "non_capital")
     page.get_by_test_id("prompt-input").fill("국민평가단으로 묻습니다")
     page.get_by_test_id("send-prompt").click()
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     page.get_by_test_id("vote-reason").fill("A가 더 정확하고 읽기 쉬웠습니다.")
     page.get_by_test_id("criterion-accuracy").check()
     page.get_by_test_id("vote-a").click()
@@ -72,7 +72,7 @@ def test_citizen_enrols_through_an_openid_connect_provider_and_votes_with_a_reas
     expect(page.locator("#arena.text-large")).to_be_visible()  # the support asked for, applied
     page.get_by_test_id("prompt-input").fill("국민평가단으로 묻습니다")
     page.get_by_test_id("send-prompt").click()
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     page.get_by_test_id("vote-reason").fill("짧")
     page.get_by_test_id("vote-b").click()
     expect(page.locator("#vote-reason-error")).to_contain_text("이유를 5자 이상")

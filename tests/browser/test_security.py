@@ -44,7 +44,7 @@ def test_every_page_runs_under_the_content_security_policy(page, portal_url, dem
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("전입신고는 어떻게 하나요?")
     page.get_by_test_id("send-prompt").click()
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     page.get_by_test_id("vote-a").click()
     expect(page.get_by_test_id("model-name-a")).to_be_visible()
     seen.extend(f"/arena/ battle: {v}" for v in violations(page))
@@ -107,7 +107,7 @@ def test_a_dropped_connection_mid_answer_still_lets_the_citizen_vote(
     page.get_by_test_id("consent-accept").click()
     page.get_by_test_id("prompt-input").fill("첫 질문")
     page.get_by_test_id("send-prompt").click()
-    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=20000)
+    expect(page.get_by_test_id("vote-a")).to_be_enabled(timeout=30000)
     page.get_by_test_id("prompt-input").fill("이어지는 질문")
     page.get_by_test_id("send-prompt").click()
     expect(page.get_by_test_id("response-a")).to_contain_text(

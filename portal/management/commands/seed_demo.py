@@ -22,6 +22,7 @@ DEMO_USERS = [
     ("demo-expert", roles.EXPERT, False),
     ("demo-editor", roles.AGENCY_EDITOR, False),
     (REPRESENTATIVE, roles.TEAM_REPRESENTATIVE, False),
+    ("demo-facilitator", roles.FACILITATOR, False),
 ]
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -57,13 +58,12 @@ class Command(BaseCommand):
                     user.save()
                 user.groups.add(Group.objects.get(name=role))
         versions = demo_versions_load(base_url=base_url)
-        admin = get_user_model().objects.get(username="demo-admin")
+        admin = User.objects.get(username="demo-admin")
         added = sample_load() + demo_model_cases_load() + register_sample_load(admin)
         aa_test = demo_aa_test_load()
         demo_round = demo_round_load()
         if (versions or aa_test) and not demo_round:
             snapshot_recompute()  # the round refits the boards when it is new; otherwise refit here
-        User = get_user_model()
         final_round = demo_final_round_load(
             reviewer=User.objects.get(username="demo-reviewer"),
             representative=User.objects.get(username=REPRESENTATIVE),
@@ -90,6 +90,6 @@ class Command(BaseCommand):
                 f"Demo final round: /staff/rounds/{final_round.slug}/, published at /results/{final_round.slug}/"
             )
         self.stdout.write(
-            f"Demo staff login: demo-admin / {DEMO_PASSWORD} (also demo-reviewer, demo-expert, demo-editor; "
-            f"{REPRESENTATIVE} speaks for one demo team)"
+            f"Demo staff login: demo-admin / {DEMO_PASSWORD} (also demo-reviewer, demo-expert, demo-editor, "
+            f"demo-facilitator; {REPRESENTATIVE} speaks for one demo team)"
         )
