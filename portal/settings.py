@@ -182,7 +182,10 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL
 CELERY_RESULT_BACKEND = None
 # No broker configured means nobody runs a worker: do the work inline instead of queueing it forever.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
-CELERY_TASK_EAGER_PROPAGATES = True
+# Inline work behaves as a worker would: a failing task is logged, never raised into the request that
+# queued it (a vote is stored and answered whether or not the board's refit after it succeeds).
+# A caller that waits for the result (`.get()`) still gets the error.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = "Asia/Seoul"
 # The worker logs through LOGGING (JSON lines with request ids) instead of replacing the root logger.

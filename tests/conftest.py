@@ -11,8 +11,9 @@ from tests.servers import ServerThread
 @pytest.fixture(autouse=True, scope="session")
 def _eager_celery():
     # Tests run tasks inline even when a Redis broker is configured; no worker is part of the suite.
+    # A task's failure reaches whoever waits for its result (`.get()`), never the request that queued
+    # it, as with a worker (CELERY_TASK_EAGER_PROPAGATES).
     celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture(autouse=True)

@@ -106,7 +106,12 @@ def _newton(t: _Table, wins, ties, losses, n_models, ridge, theta0, eta0, max_it
         hess[:, :n_models, n_models] = cross
         hess[:, n_models, :n_models] = cross
         hess[:, n_models, n_models] = hee.sum(axis=1)
-        step = np.linalg.solve(hess + constraint, grad[..., None])[..., 0]
+        try:
+            step = np.linalg.solve(hess + constraint, grad[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            # A table with no ties (or no decided battle) leaves eta's row empty: the board is refitted
+            # after votes, so take the least-squares step instead of failing on a young arena's data.
+            step = (np.linalg.pinv(hess + constraint) @ grad[..., None])[..., 0]
         largest = np.max(np.abs(step), axis=1, keepdims=True)
         step *= np.minimum(1.0, bt.MAX_STEP / np.maximum(largest, 1e-300))
         # eta must stay positive: halve the whole step where it would not.
@@ -200,8 +205,11 @@ def win_matrix_error(win_rate, bt_theta, rk_theta, rk_eta: float) -> WinMatrixEr
     np.fill_diagonal(seen, False)
     bt_pred = _sigmoid(bt_theta[:, None] - bt_theta[None, :])
     d = rk_theta[:, None] - rk_theta[None, :]
-    p1, p2 = _sigmoid(d - rk_eta), _sigmoid(-d - rk_eta)
-    rk_pred = p1 / (p1 + p2)
+    # P(i wins | decided) = p1 / (p1 + p2), in logs: with a large eta (ties only so far) both
+    # probabilities underflow to 0 and the plain ratio is 0/0.
+    log_p1 = -np.logaddexp(0.0, -(d - rk_eta))
+    log_p2 = -np.logaddexp(0.0, d + rk_eta)
+    rk_pred = _sigmoid(log_p1 - log_p2)
     if not seen.any():
         return WinMatrixError(float("nan"), float("nan"), 0)
     return WinMatrixError(

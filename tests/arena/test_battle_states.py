@@ -5,10 +5,10 @@ import pytest
 from channels.db import database_sync_to_async
 
 from arena.consent import session_voter
-from arena.endpoints.services import endpoint_register
 from arena.models import Battle, Vote
 from tests.arena.factories import connect, events_until_turn_done, finished_battle
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
+from tests.conftest import register_attested
 
 
 def reasoner(attempt):
@@ -35,7 +35,7 @@ async def test_a_reasoning_side_is_announced_as_thinking_and_its_reasoning_stays
     reasoning_server, consented_session
 ):
     for scenario in ("reasoner", "plain"):
-        await database_sync_to_async(endpoint_register)(
+        await database_sync_to_async(register_attested)(
             team=f"팀 {scenario}",
             model=f"모델 {scenario}",
             base_url=reasoning_server.base_url(scenario),

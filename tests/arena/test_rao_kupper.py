@@ -99,3 +99,23 @@ def test_win_matrix_error_by_hand():
     error = win_matrix_error(observed, [0.0, 0.0], [0.0, 0.0], 0.5)
     assert error.bradley_terry == pytest.approx(0.2) and error.rao_kupper == pytest.approx(0.2)
     assert error.pairs == 2
+
+
+@pytest.mark.parametrize(
+    "a, b, outcome",
+    [
+        ([0], [1], [bt.A_WON]),  # one decided battle, no tie: eta has nothing to go on
+        ([0, 0], [1, 1], [bt.TIE, bt.TIE]),  # ties only
+        ([0, 1], [1, 2], [bt.A_WON, bt.B_WON]),
+    ],
+)
+def test_a_young_arenas_first_votes_fit_without_failing(a, b, outcome):
+    """The board is refitted after the first votes; a table too thin for the tie parameter must still
+    give finite ratings (Newton takes the least-squares step where its matrix is singular)."""
+    n = max(b) + 1
+    fit = fit_rao_kupper(np.array(a), np.array(b), np.array(outcome), n, bootstrap_rounds=20)
+    assert (
+        np.all(np.isfinite(fit.rating))
+        and np.all(np.isfinite(fit.ci_low))
+        and np.all(np.isfinite(fit.ci_high))
+    )

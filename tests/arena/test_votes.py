@@ -79,6 +79,28 @@ def test_vote_view_reveals_names_only_after_the_vote(client, two_demo_endpoints)
     assert Vote.objects.get().choice == "tie"
 
 
+@pytest.mark.django_db(transaction=True)  # the refit is queued on commit: commit for real
+def test_a_refit_that_fails_after_the_vote_never_fails_the_vote(client, two_demo_endpoints, monkeypatch):
+    """The board's refit runs after the vote commits (inline in the embedded set-up): its failure is
+    logged for operations, while the citizen gets the reveal of the vote that was stored."""
+    from arena.ratings import tasks
+
+    refits = []
+
+    def broken_refit():
+        refits.append("tried")
+        raise RuntimeError("the refit broke")
+
+    monkeypatch.setattr(tasks, "snapshot_recompute", broken_refit)
+    client.post("/arena/consent/")
+    from arena.consent import session_voter
+
+    battle = finished_battle(session_voter(client.session))
+    response = client.post("/arena/vote/", {"battle_id": battle.pk, "choice": "a"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'data-testid="model-name-a"' in response.content.decode()
+    assert Vote.objects.get().choice == "a" and refits == ["tried"]
+
+
 def test_vote_view_refuses_a_failed_battle_with_a_message(client, two_demo_endpoints):
     client.post("/arena/consent/")
     from arena.consent import session_voter

@@ -6,12 +6,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from arena.endpoints.services import endpoint_register
 from arena.models import Battle, ModelEndpoint, Turn
 from core import markdown, roles
 from evaluation.models import ReviewAssignment
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
 from tests.browser.conftest import WCAG22_AA, assert_no_axe_violations, log_in
+from tests.conftest import register_attested
 from tests.core.hostile_answers import FRIENDLY, HOSTILE
 from tests.personas import make_user
 
@@ -43,7 +43,7 @@ SCENARIOS = {
 def hostile_pair():
     server = MisbehavingServer(SCENARIOS).start()
     for scenario in SCENARIOS:
-        endpoint_register(
+        register_attested(
             team=f"팀 {scenario}",
             model=f"모델 {scenario}",
             base_url=server.base_url(scenario),

@@ -6,10 +6,10 @@ unlock. axe-core (WCAG 2.2 AA) at desktop and phone width in those states."""
 import pytest
 from playwright.sync_api import expect
 
-from arena.endpoints.services import endpoint_register
 from arena.models import Vote
 from tests.arena.misbehaving_server import CLOSE, MisbehavingServer, chunk, head, sse
 from tests.browser.conftest import WCAG22_AA, assert_no_axe_violations
+from tests.conftest import register_attested
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def dies(attempt):
 
 def pair(server, *scenarios):
     for scenario in scenarios:
-        endpoint_register(
+        register_attested(
             team=f"팀 {scenario}",
             model=f"모델 {scenario}",
             base_url=server.base_url(scenario),

@@ -2,13 +2,10 @@
 reasons, then finds their own board; a facilitator runs a session while participants join and vote.
 axe-core (WCAG 2.2 AA) on every page met, at phone width and at desktop width."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from arena.models import Attestation, CohortMember, ModelEndpoint, Vote, VoteTag
+from arena.models import CohortMember, ModelEndpoint, Vote, VoteTag
 from arena.ratings import snapshots as leaderboard
 from core import roles
 from tests.browser.conftest import WCAG22_AA, assert_no_axe_violations, log_in
@@ -19,21 +16,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def attested_demo(demo_endpoints):
-    models = demo_endpoints("demo-maru", "demo-raon", "demo-garam")
-    for endpoint, size in zip(models, (8e9, 32e9, 1.5e9), strict=True):
-        Attestation.objects.create(
-            endpoint=endpoint,
-            checkpoint="demo",
-            params_total=int(size),
-            params_active=int(size),
-            licence="데모 (가상)",
-            open_weights=True,
-            statement="시연용 가상 확인서입니다.",
-            signed_by_name="데모",
-            signed_at=timezone.now(),
-            release_date=dt.date(2026, 1, 1),
-        )
-    return models
+    # The demo's attestations: demo-garam is an 8B dense model (size class S, energy class A).
+    return demo_endpoints("demo-garam", "demo-raon", "demo-maru")
 
 
 def play_one_battle(page, prompt: str, reason_side_good: str) -> None:
