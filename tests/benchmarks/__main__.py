@@ -8,7 +8,7 @@ BENCHMARKS = [
     "tests.benchmarks.bench_ratings",
     "tests.benchmarks.bench_brigade",
     "tests.benchmarks.bench_ax_catalog",
-    "tests.benchmarks.bench_arena_streaming",
+    "tests.benchmarks.bench_relay",
 ]
 
 
