@@ -1,7 +1,9 @@
 import os
 import uuid
 
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from arena.validators import (
@@ -793,3 +795,24 @@ class DataReport(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
+
+
+# Read by every turn and kept in the cache (arena/battles/selectors.py, arena/safety/moderation.py); a
+# save or delete anywhere drops the entry, so every worker sees the change from its next turn on.
+ALIASES_CACHE_KEY = "arena:aliases"
+RULES_CACHE_KEY = "arena:moderation-rules"
+
+
+def _drop_aliases(**kwargs) -> None:
+    cache.delete(ALIASES_CACHE_KEY)
+
+
+def _drop_rules(**kwargs) -> None:
+    cache.delete(RULES_CACHE_KEY)
+
+
+for _sender in (Team, ModelEndpoint):
+    post_save.connect(_drop_aliases, sender=_sender, dispatch_uid=f"aliases-{_sender.__name__}-save")
+    post_delete.connect(_drop_aliases, sender=_sender, dispatch_uid=f"aliases-{_sender.__name__}-delete")
+post_save.connect(_drop_rules, sender=ModerationRule, dispatch_uid="rules-save")
+post_delete.connect(_drop_rules, sender=ModerationRule, dispatch_uid="rules-delete")

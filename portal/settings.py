@@ -138,6 +138,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads (and so database connections) per worker for the websockets' database work (core/socket_db.py).
+SOCKET_DB_THREADS = env_int("SOCKET_DB_THREADS", 8)
 
 # --- Redis: channel layer, cache, Celery broker ----------------------------------------------------
 

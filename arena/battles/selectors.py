@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import Http404
 
-from arena.models import Battle
+from arena.battles.identity import KNOWN_ALIASES
+from arena.models import ALIASES_CACHE_KEY, Battle, ModelEndpoint, Team
+
+ALIASES_CACHE_SECONDS = 300  # a backstop: saving a team or a model drops the entry (arena/models.py)
+
+
+def aliases_known() -> tuple[str, ...]:
+    """Every name that would unblind a battle: the seeded list plus each registered team and model.
+    Kept in the cache, not queried twice per turn."""
+    names = cache.get(ALIASES_CACHE_KEY)
+    if names is None:
+        found = set(KNOWN_ALIASES)
+        for name, aliases in [
+            *Team.objects.values_list("name", "aliases"),
+            *ModelEndpoint.objects.values_list("name", "aliases"),
+        ]:
+            found.add(name)
+            found.update(aliases.splitlines())
+        names = tuple(sorted(n.strip() for n in found if n.strip()))
+        cache.set(ALIASES_CACHE_KEY, names, ALIASES_CACHE_SECONDS)
+    return names
 
 
 def battle_get_for_voter(*, battle_id, voter: str | None) -> Battle:
