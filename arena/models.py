@@ -556,9 +556,13 @@ def _default_margins() -> dict:
 
 
 class CampaignQuerySet(models.QuerySet):
+    def switched_on(self):
+        """Campaigns switched on, newest first: the first is the one whose panel counts now."""
+        return self.filter(is_active=True).order_by("-created_at")
+
     def active(self) -> "Campaign | None":
         """The campaign whose panel counts now: the newest one switched on."""
-        return self.filter(is_active=True).order_by("-created_at").first()
+        return self.switched_on().first()
 
 
 class Campaign(models.Model):

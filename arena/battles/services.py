@@ -27,8 +27,9 @@ from arena.safety import limits
 _rng = secrets.SystemRandom()  # positions and pairs must not be predictable from outside
 
 
-def battle_create(*, voter: str) -> Battle:
-    """Draw a pair of available models and open a battle for this voter."""
+def battle_create(*, voter: str, in_turn: bool = False) -> Battle:
+    """Draw a pair of available models and open a battle for this voter; `in_turn` opens it with its
+    first turn already begun (what `turn_begin` would do next, without a second statement)."""
     endpoints = list(ModelEndpoint.objects.available().select_related("team"))
     try:
         draw = sampling.draw_pair([e.weight for e in endpoints], _rng)
@@ -42,6 +43,8 @@ def battle_create(*, voter: str) -> Battle:
         model_a_version=model_a.model_id,
         model_b_version=model_b.model_id,
         pair_probability=draw.probability,
+        in_turn=in_turn,
+        turn_started_at=timezone.now() if in_turn else None,
     )
 
 

@@ -118,7 +118,7 @@ class _TurnPlan:
 def _plan_turn(battle_id, voter: str) -> _TurnPlan:
     created = battle_id is None
     if created:
-        battle = services.battle_create(voter=voter)
+        battle = services.battle_create(voter=voter, in_turn=True)
     else:
         battle = (
             Battle.objects.select_related("model_a__team", "model_b__team")
@@ -145,7 +145,8 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
             {"role": "user", "content": turn.prompt},
             {"role": "assistant", "content": turn.response_b},
         ]
-    services.turn_begin(battle_id=battle.pk)
+    if not created:
+        services.turn_begin(battle_id=battle.pk)
     return _TurnPlan(
         battle=battle,
         index=len(turns),

@@ -395,6 +395,7 @@ class Portal(WebsocketRelay):
     ws_path = "/ws/arena/"
     workers = 1
     redis = REDIS_URL
+    static_ready = False
 
     def __init__(self, pacer_port: int) -> None:
         super().__init__(pacer_port)
@@ -405,9 +406,10 @@ class Portal(WebsocketRelay):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "PORTAL_VAR_DIR": self.var,
-            # DEBUG allows the development services (eager Celery, SQLite) the bench may run on, as in
-            # `make bench`; no query is logged per token.
-            "DJANGO_DEBUG": "1",
+            # Production settings, so no query is logged and no development shortcut is measured, but
+            # served over plain HTTP on loopback (portal.routing, without the start-up refusals).
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
             "ARENA_MAX_OUTPUT_TOKENS": "1000",
             # Every citizen of the bench comes from 127.0.0.1: the per-network limits would stop it.
             **dict.fromkeys(
@@ -433,7 +435,8 @@ class Portal(WebsocketRelay):
 
     def manage(self, *args: str) -> None:
         subprocess.run(
-            [sys.executable, "manage.py", *args],
+            # The production checks want real secrets and providers, which a bench on loopback lacks.
+            [sys.executable, "manage.py", *args, "--skip-checks"],
             cwd=ROOT,
             env=self.env,
             check=True,
@@ -441,6 +444,14 @@ class Portal(WebsocketRelay):
         )
 
     async def start(self) -> None:
+        # Pages need the collected static files with their manifest (DEBUG off): collected once into
+        # var/bench-staticfiles, then only what changed.
+        collected = ROOT / "var" / "bench-staticfiles"
+        collected.mkdir(parents=True, exist_ok=True)
+        os.symlink(collected, Path(self.var) / "staticfiles")
+        if not Portal.static_ready:
+            self.manage("collectstatic", "--noinput", "-v", "0")
+            Portal.static_ready = True
         self.manage("migrate", "-v", "0")
         if DATABASE_URL:
             self.manage("flush", "--noinput", "-v", "0")
