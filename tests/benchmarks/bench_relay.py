@@ -757,6 +757,15 @@ def report(cpu_rows: dict[tuple[str, str], Row], held: dict[str, int], pages_row
         if (two := cpu_rows.get(("portal2", shape))) is not None:
             text += f"   portal2/portal {ratio(two.cpu_us, portal.cpu_us):5.2f}x"
         print(text)
+    print("  battles one core holds at full CPU (from CPU per token: a battle is two streams at the rate):")
+    for count, rate in SHAPES:
+        shape = f"{count}@{rate:g}"
+        held_cpu = [
+            f"{name} {1e6 / (row.cpu_us * 2 * rate):.0f}"
+            for name in RELAY_CLASSES
+            if (row := cpu_rows.get((name, shape))) is not None and row.cpu_us == row.cpu_us
+        ]
+        print(f"  {shape:>7}  " + "   ".join(held_cpu))
     count, rate = SWEEP_SHAPE
     print(f"  most simultaneous battles with p99 added delay < {P99_LIMIT_MS:g} ms, {count}@{rate:g}:")
     print("   " + "   ".join(f"{name} {n}" for name, n in held.items()))
