@@ -248,7 +248,11 @@ async def _side_run(side: _Side, messages: list[dict[str, str]], aliases, rules,
 
     try:
         async for item in inference.stream_chat(
-            side.endpoint, messages, params=params, timeouts=endpoint_services.timeouts()
+            side.endpoint,
+            messages,
+            params=params,
+            timeouts=endpoint_services.timeouts(),
+            coalesce=settings.ARENA_COALESCE_SECONDS,
         ):
             if isinstance(item, inference.Delta):
                 now = time.monotonic()

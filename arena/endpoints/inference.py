@@ -20,7 +20,9 @@ Nothing else in the portal speaks HTTP to a team's model. What this module guara
   ends, one `data:` line per event) is split as bytes and decoded by orjson; anything else (a CR, a
   BOM) sends the rest of the stream through the full WHATWG decoder.
 - What one read brings is one `Delta` (the pieces of every event in it joined): a relay under load
-  pays per read, not per token, and a lone token is passed on as soon as it arrives.
+  pays per read, not per token, and a lone token is passed on as soon as it arrives. With
+  `coalesce`, reads within that window of the last Delta are joined too (fast streams: fewer,
+  larger pieces; a slow one is not delayed).
 - Error shapes of OpenAI/vLLM (`{"error": {...}}`), TGI (`{"error": "...", "error_type": ...}`) and
   FastChat (`{"text", "error_code"}`), before the stream (any non-200 status) and in the middle of it.
 - An endpoint that does not stream (a plain JSON chat.completion) is accepted as one delta.
@@ -42,6 +44,7 @@ import codecs
 import contextlib
 import datetime as dt
 import json
+import math
 import random
 import re
 import weakref
@@ -462,8 +465,11 @@ async def stream_chat(
     timeouts: Timeouts = Timeouts(),
     max_attempts: int = 3,
     session: aiohttp.ClientSession | None = None,
+    coalesce: float = 0.0,
 ) -> AsyncIterator[StreamItem]:
-    """Stream one chat completion: `Delta` items, then exactly one `Finish`, or an InferenceError."""
+    """Stream one chat completion: `Delta` items, then exactly one `Finish`, or an InferenceError.
+    With `coalesce` (seconds), what arrives within that long of the last Delta waits and is passed on
+    with it: at most one Delta per window, and a token after a quiet spell passes at once."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeouts.total
     # One first-token budget for all attempts: a retry may recover from a refused connection or a 503
@@ -475,7 +481,7 @@ async def stream_chat(
         attempt += 1
         try:
             async for item in _attempt(
-                endpoint, messages, params or {}, timeouts, first_token_deadline, deadline, session
+                endpoint, messages, params or {}, timeouts, first_token_deadline, deadline, session, coalesce
             ):
                 if isinstance(item, Delta):
                     emitted = True
@@ -496,6 +502,7 @@ async def _attempt(
     first_token_deadline: float,
     deadline: float,
     session: aiohttp.ClientSession | None,
+    coalesce: float,
 ) -> AsyncIterator[StreamItem]:
     session = session or shared_session()
     await _check_host(endpoint, timeouts.connect)
@@ -524,7 +531,7 @@ async def _attempt(
             async for item in _non_streaming(response, first_token_deadline):
                 yield item
             return
-        async for item in _events(response, timeouts, first_token_deadline, deadline):
+        async for item in _events(response, timeouts, first_token_deadline, deadline, coalesce):
             yield item
         # The stream ended with its terminator in hand: the connection serves the next answer.
         reusable = response.content.at_eof()
@@ -588,7 +595,11 @@ async def _non_streaming(response: aiohttp.ClientResponse, deadline: float) -> A
 
 
 async def _events(
-    response: aiohttp.ClientResponse, timeouts: Timeouts, first_token_deadline: float, deadline: float
+    response: aiohttp.ClientResponse,
+    timeouts: Timeouts,
+    first_token_deadline: float,
+    deadline: float,
+    coalesce: float,
 ) -> AsyncIterator[StreamItem]:
     loop = asyncio.get_running_loop()
     splitter = SSESplitter()
@@ -596,23 +607,40 @@ async def _events(
     got_token = False
     finish_reason: str | None = None
     usage: dict[str, Any] | None = None
+    contents: list[str] = []  # received, not yet passed on (the coalescing window)
+    reasonings: list[str] = []
+    passed = -math.inf  # when the last Delta was passed on
+
+    def held() -> Delta:
+        delta = Delta(content="".join(contents), reasoning="".join(reasonings))
+        contents.clear()
+        reasonings.clear()
+        return delta
+
     while True:
-        wait_until = min(deadline, loop.time() + timeouts.idle) if got_token else first_token_deadline
+        limit = min(deadline, loop.time() + timeouts.idle) if got_token else first_token_deadline
+        flush_at = passed + coalesce if contents or reasonings else math.inf
         # The timeout wraps the read only, never a yield: a timeout around a yield would cancel the
-        # consumer's task instead of this read.
+        # consumer's task instead of this read. A read cut short by the window loses nothing: what
+        # arrives meanwhile waits in the response's buffer.
         try:
-            async with asyncio.timeout_at(wait_until):
+            async with asyncio.timeout_at(min(limit, flush_at)):
                 chunk = await content_stream.readany()
         except TimeoutError:
-            raise _deadline_error(first=not got_token, total=wait_until >= deadline) from None
+            if contents or reasonings:
+                passed = loop.time()
+                yield held()
+            if flush_at < limit:
+                continue
+            raise _deadline_error(first=not got_token, total=limit >= deadline) from None
         except aiohttp.ClientError as exc:
+            if contents or reasonings:
+                yield held()
             raise InferenceError(
                 "truncated", f"connection lost ({type(exc).__name__})", retryable=True
             ) from None
         if not chunk:
             break
-        contents: list[str] = []
-        reasonings: list[str] = []
         done = False
         failure: InferenceError | None = None
         for name, data in splitter.feed(chunk):
@@ -640,20 +668,24 @@ async def _events(
                 delta = choice.get("delta") or {}
                 if content := delta.get("content"):
                     contents.append(content)
+                    got_token = True
                 if reasoning := delta.get("reasoning") or delta.get("reasoning_content"):
                     reasonings.append(reasoning)
+                    got_token = True
                 if choice.get("finish_reason"):
                     finish_reason = choice["finish_reason"]
-        if contents or reasonings:
-            # Text that came before a failure in the same read is passed on: once shown, the
-            # failure is final (never retried into a second generation).
-            got_token = True
-            yield Delta(content="".join(contents), reasoning="".join(reasonings))
+        # Text that came before a failure or the end is passed on at once: once shown, a failure is
+        # final (never retried into a second generation).
+        if (contents or reasonings) and (failure or done or loop.time() >= passed + coalesce):
+            passed = loop.time()
+            yield held()
         if failure is not None:
             raise failure
         if done:
             yield Finish(finish_reason or "stop", usage)
             return
+    if contents or reasonings:
+        yield held()
     if finish_reason is None:
         raise InferenceError(
             "truncated", "the stream ended without [DONE] or a finish reason", retryable=True

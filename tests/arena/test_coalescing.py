@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 
 from arena.battles.identity import MASK
 from arena.endpoints import services as endpoint_services
+from arena.endpoints.inference import Delta, Endpoint, Finish, Timeouts, stream_chat
 from arena.models import Turn
 from tests.arena.factories import connect, events_until_turn_done
 from tests.arena.misbehaving_server import MisbehavingServer, chunk, head, sse
@@ -59,7 +60,21 @@ def name_across_reads(n):
     ]
 
 
+def paced(gap: float):
+    """The pieces of LONG one event per write, `gap` seconds apart."""
+
+    def script(n):
+        actions = [head()]
+        for piece in pieces(LONG):
+            actions += [sse(chunk(piece)), gap]
+        return [*actions, sse(chunk(finish="stop")), sse("[DONE]")]
+
+    return script
+
+
 SCENARIOS = {
+    "fast": paced(0.005),
+    "slow": paced(0.1),
     "many": many_small_events,
     "name": name_across_reads,
     "short": lambda n: [head(), sse(chunk("네, 알겠습니다.")), sse(chunk(finish="stop")), sse("[DONE]")],
@@ -113,3 +128,27 @@ async def test_a_name_split_across_two_coalesced_frames_is_still_masked(upstream
     assert kinds.index(("identity_masked", side)) < first_masked_delta
     assert getattr(turn, f"response_{side}") == shown
     assert turn.battle.identity_leak
+
+
+async def read(upstream, scenario: str, coalesce: float) -> list:
+    endpoint = Endpoint(base_url=upstream.base_url(scenario), model_id="m")
+    return [
+        item
+        async for item in stream_chat(
+            endpoint, [{"role": "user", "content": "질문"}], timeouts=Timeouts(total=60), coalesce=coalesce
+        )
+    ]
+
+
+async def test_a_fast_stream_is_passed_on_in_few_pieces_and_exactly(upstream):
+    items = await read(upstream, "fast", coalesce=0.5)
+    deltas = [i.content for i in items if isinstance(i, Delta)]
+    assert "".join(deltas) == LONG and items[-1] == Finish("stop", None)
+    assert len(deltas) < len(pieces(LONG)) / 2  # 40 tokens 5 ms apart, a window of half a second
+
+
+async def test_a_slow_stream_is_not_held_by_the_window(upstream):
+    items = await read(upstream, "slow", coalesce=0.02)
+    deltas = [i.content for i in items if isinstance(i, Delta)]
+    # Every token came 100 ms after the last, well outside the window: each passed on by itself.
+    assert deltas == pieces(LONG)
