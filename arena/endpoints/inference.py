@@ -561,6 +561,10 @@ async def _check_host(endpoint: Endpoint, timeout: float) -> None:
         raise InferenceError("blocked_host", problem, retryable=False)
 
 
+class _Silence(Exception):
+    """Set into a stream's reader when a time limit passed while it waited for data."""
+
+
 def _deadline_error(*, first: bool, total: bool) -> InferenceError:
     if total:
         return InferenceError("timeout_total", "the answer took longer than the total limit", retryable=False)
@@ -617,80 +621,121 @@ async def _events(
         reasonings.clear()
         return delta
 
-    while True:
-        limit = min(deadline, loop.time() + timeouts.idle) if got_token else first_token_deadline
-        flush_at = passed + coalesce if contents or reasonings else math.inf
-        # The timeout wraps the read only, never a yield: a timeout around a yield would cancel the
-        # consumer's task instead of this read. A read cut short by the window loses nothing: what
-        # arrives meanwhile waits in the response's buffer.
-        try:
-            async with asyncio.timeout_at(min(limit, flush_at)):
-                chunk = await content_stream.readany()
-        except TimeoutError:
-            if contents or reasonings:
+    # One timer per stream for the time limits, not one per read: it fires at the limit of the read
+    # in progress and, if that read is still waiting then, fails the response's reader (the read
+    # raises _Silence); if data came meanwhile it sets itself for the new limit. What a timer around
+    # each read would cost (a timer set and cancelled per token) is a tenth of the relay's CPU.
+    read_started = loop.time()
+    reading = False
+    armed_at = math.inf
+    watchdog: asyncio.TimerHandle | None = None
+
+    def limit() -> float:
+        return min(deadline, read_started + timeouts.idle) if got_token else first_token_deadline
+
+    def arm(when: float) -> None:
+        nonlocal watchdog, armed_at
+        if watchdog is not None:
+            watchdog.cancel()
+        watchdog, armed_at = loop.call_at(when, watch), when
+
+    def watch() -> None:
+        nonlocal watchdog, armed_at
+        watchdog, armed_at = None, math.inf
+        if not reading:
+            return  # the next read arms it again
+        if loop.time() >= limit():
+            content_stream.set_exception(_Silence())
+        else:
+            arm(limit())
+
+    try:
+        while True:
+            read_started = loop.time()
+            if limit() < armed_at:
+                arm(limit())
+            flush_at = passed + coalesce if contents or reasonings else math.inf
+            reading = True
+            # Only the read is timed, never a yield: a timeout around a yield would cancel the
+            # consumer's work instead of this read. A read cut short by the coalescing window loses
+            # nothing: what arrives meanwhile waits in the response's buffer.
+            try:
+                if flush_at < math.inf:
+                    async with asyncio.timeout_at(flush_at):
+                        chunk = await content_stream.readany()
+                else:
+                    chunk = await content_stream.readany()
+            except TimeoutError:
                 passed = loop.time()
                 yield held()
-            if flush_at < limit:
                 continue
-            raise _deadline_error(first=not got_token, total=limit >= deadline) from None
-        except aiohttp.ClientError as exc:
-            if contents or reasonings:
+            except _Silence:
+                if contents or reasonings:
+                    yield held()
+                raise _deadline_error(first=not got_token, total=limit() >= deadline) from None
+            except aiohttp.ClientError as exc:
+                if contents or reasonings:
+                    yield held()
+                raise InferenceError(
+                    "truncated", f"connection lost ({type(exc).__name__})", retryable=True
+                ) from None
+            finally:
+                reading = False
+            if not chunk:
+                break
+            done = False
+            failure: InferenceError | None = None
+            for name, data in splitter.feed(chunk):
+                if data == b"[DONE]":
+                    done = True
+                    break
+                try:
+                    payload = _json(data)
+                except ValueError:
+                    failure = InferenceError("protocol", "a chunk is not JSON", retryable=False)
+                    break
+                message = _error_message(payload)
+                if name == "error" or message is not None:
+                    text = message or data[:4096].decode("utf-8", "replace")
+                    failure = InferenceError("upstream_error", text, retryable=True)
+                    break
+                if not isinstance(payload, dict):
+                    failure = InferenceError("protocol", "a chunk is not a JSON object", retryable=False)
+                    break
+                if payload.get("usage"):
+                    usage = payload["usage"]
+                for choice in payload.get("choices") or ():
+                    if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                        continue
+                    delta = choice.get("delta") or {}
+                    if content := delta.get("content"):
+                        contents.append(content)
+                        got_token = True
+                    if reasoning := delta.get("reasoning") or delta.get("reasoning_content"):
+                        reasonings.append(reasoning)
+                        got_token = True
+                    if choice.get("finish_reason"):
+                        finish_reason = choice["finish_reason"]
+            # Text that came before a failure or the end is passed on at once: once shown, a failure is
+            # final (never retried into a second generation).
+            if (contents or reasonings) and (failure or done or loop.time() >= passed + coalesce):
+                passed = loop.time()
                 yield held()
-            raise InferenceError(
-                "truncated", f"connection lost ({type(exc).__name__})", retryable=True
-            ) from None
-        if not chunk:
-            break
-        done = False
-        failure: InferenceError | None = None
-        for name, data in splitter.feed(chunk):
-            if data == b"[DONE]":
-                done = True
-                break
-            try:
-                payload = _json(data)
-            except ValueError:
-                failure = InferenceError("protocol", "a chunk is not JSON", retryable=False)
-                break
-            message = _error_message(payload)
-            if name == "error" or message is not None:
-                text = message or data[:4096].decode("utf-8", "replace")
-                failure = InferenceError("upstream_error", text, retryable=True)
-                break
-            if not isinstance(payload, dict):
-                failure = InferenceError("protocol", "a chunk is not a JSON object", retryable=False)
-                break
-            if payload.get("usage"):
-                usage = payload["usage"]
-            for choice in payload.get("choices") or ():
-                if not isinstance(choice, dict) or choice.get("index", 0) != 0:
-                    continue
-                delta = choice.get("delta") or {}
-                if content := delta.get("content"):
-                    contents.append(content)
-                    got_token = True
-                if reasoning := delta.get("reasoning") or delta.get("reasoning_content"):
-                    reasonings.append(reasoning)
-                    got_token = True
-                if choice.get("finish_reason"):
-                    finish_reason = choice["finish_reason"]
-        # Text that came before a failure or the end is passed on at once: once shown, a failure is
-        # final (never retried into a second generation).
-        if (contents or reasonings) and (failure or done or loop.time() >= passed + coalesce):
-            passed = loop.time()
+            if failure is not None:
+                raise failure
+            if done:
+                yield Finish(finish_reason or "stop", usage)
+                return
+        if contents or reasonings:
             yield held()
-        if failure is not None:
-            raise failure
-        if done:
-            yield Finish(finish_reason or "stop", usage)
-            return
-    if contents or reasonings:
-        yield held()
-    if finish_reason is None:
-        raise InferenceError(
-            "truncated", "the stream ended without [DONE] or a finish reason", retryable=True
-        )
-    yield Finish(finish_reason, usage)
+        if finish_reason is None:
+            raise InferenceError(
+                "truncated", "the stream ended without [DONE] or a finish reason", retryable=True
+            )
+        yield Finish(finish_reason, usage)
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
 
 
 async def _call(
