@@ -22,6 +22,7 @@ from typing import ParamSpec, TypeVar
 
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
+from django.db import connections
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,3 +49,25 @@ def socket_db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
         return await DatabaseSyncToAsync(func, thread_sensitive=False, executor=executor())(*args, **kwargs)
 
     return run
+
+
+def shutdown() -> None:
+    """Close every pool thread's database connection and stop the pool (a later call starts a new
+    one). For the end of a test session: a connection left open keeps its test database from being
+    dropped."""
+    global _executor
+    with _lock:
+        pool, _executor = _executor, None
+    if pool is None:
+        return
+    # One task per thread, held at a barrier until every thread has one: each closes its own.
+    size = settings.SOCKET_DB_THREADS
+    barrier = threading.Barrier(size)
+
+    def close() -> None:
+        barrier.wait(timeout=10)
+        connections.close_all()
+
+    for future in [pool.submit(close) for _ in range(size)]:
+        future.result()
+    pool.shutdown(wait=True)

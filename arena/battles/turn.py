@@ -375,7 +375,8 @@ async def turn_stream(admitted: _Admitted, sides: dict[str, _Side], send: Send) 
         pending = set(tasks)
         while pending:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            if pending and any(task.result() == "error" for task in done):
+            ends = [task.result() for task in done]  # a side that raised (a bug) raises here
+            if pending and "error" in ends:
                 other = pending.pop()
                 await _stop(other)
                 if other.cancelled():  # it may have finished on its own just before
