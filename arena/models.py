@@ -1,7 +1,9 @@
 import os
 import uuid
 
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from arena.validators import (
@@ -760,9 +762,13 @@ def _default_margins() -> dict:
 
 
 class CampaignQuerySet(models.QuerySet):
+    def switched_on(self):
+        """Campaigns switched on, newest first: the first is the one whose panel counts now."""
+        return self.filter(is_active=True).order_by("-created_at")
+
     def active(self) -> "Campaign | None":
         """The campaign whose panel counts now: the newest one switched on."""
-        return self.filter(is_active=True).order_by("-created_at").first()
+        return self.switched_on().first()
 
 
 class Campaign(models.Model):
@@ -1118,3 +1124,24 @@ class AATest(models.Model):
 
     def __str__(self) -> str:
         return f"A/A {self.endpoint} = {self.twin.name}"
+
+
+# Read by every turn and kept in the cache (arena/battles/selectors.py, arena/safety/moderation.py); a
+# save or delete anywhere drops the entry, so every worker sees the change from its next turn on.
+ALIASES_CACHE_KEY = "arena:aliases"
+RULES_CACHE_KEY = "arena:moderation-rules"
+
+
+def _drop_aliases(**kwargs) -> None:
+    cache.delete(ALIASES_CACHE_KEY)
+
+
+def _drop_rules(**kwargs) -> None:
+    cache.delete(RULES_CACHE_KEY)
+
+
+for _sender in (Team, ModelEndpoint):
+    post_save.connect(_drop_aliases, sender=_sender, dispatch_uid=f"aliases-{_sender.__name__}-save")
+    post_delete.connect(_drop_aliases, sender=_sender, dispatch_uid=f"aliases-{_sender.__name__}-delete")
+post_save.connect(_drop_rules, sender=ModerationRule, dispatch_uid="rules-save")
+post_delete.connect(_drop_rules, sender=ModerationRule, dispatch_uid="rules-delete")

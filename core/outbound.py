@@ -3,7 +3,9 @@
 No redirects are followed (a redirect from a team's endpoint or a hub is an error to see, not a
 detour to take), proxies and .netrc from the environment are ignored (trust_env=False: keys must not
 leak to a proxy nobody configured for this), and every request names the portal.
-Model inference uses an async client (arena/endpoints/inference.py); staff tools such as the model-hub sync and
+Model inference streams answers through an aiohttp session (arena/endpoints/inference.py: its read
+path costs a fraction of httpx's per token) and makes its short calls (probes, moderation) with an async httpx
+client; staff tools such as the model-hub sync and
 identity verification (core/oidc.py: discovery, keys and the token request to a 본인확인 provider) use
 a short-lived sync client, so a provider can no more redirect a token request elsewhere than a team's
 endpoint can.
@@ -22,6 +24,7 @@ import asyncio
 import ipaddress
 import socket
 
+import aiohttp
 import httpx
 
 USER_AGENT = "k-ai-portal/1.0"
@@ -33,6 +36,20 @@ def client_options() -> dict:
 
 def async_client(**kwargs) -> httpx.AsyncClient:
     return httpx.AsyncClient(**(client_options() | kwargs))
+
+
+def stream_session(*, max_connections: int) -> aiohttp.ClientSession:
+    """For streamed model answers: the same rules in aiohttp's terms (callers pass
+    `allow_redirects=False` on every request; aiohttp has no session-wide switch), no cookie kept,
+    no decompression (answers are asked for identity-encoded), keep-alive connections reused."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=max_connections, limit_per_host=0, ttl_dns_cache=10),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        headers={"User-Agent": USER_AGENT},
+        trust_env=False,
+        auto_decompress=False,
+        timeout=aiohttp.ClientTimeout(total=None),
+    )
 
 
 def sync_client(*, timeout: httpx.Timeout | float, **kwargs) -> httpx.Client:

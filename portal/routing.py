@@ -4,7 +4,6 @@
 development services and pytest-django turns DEBUG off, which those checks would rightly refuse).
 """
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.core.asgi import get_asgi_application
 
@@ -14,13 +13,14 @@ django_asgi_app = get_asgi_application()
 from arena.battles.routing import websocket_urlpatterns  # noqa: E402
 from portal.request_log import RequestLog  # noqa: E402
 from portal.websocket_origin import SameOriginValidator  # noqa: E402
+from portal.websocket_session import WebsocketSession  # noqa: E402
 
 # RequestLog outermost: the request id is set before anything below logs.
 application = RequestLog(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+            "websocket": SameOriginValidator(WebsocketSession(URLRouter(websocket_urlpatterns))),
         }
     )
 )

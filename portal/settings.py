@@ -153,6 +153,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads (and so database connections) per worker for the websockets' database work (core/socket_db.py).
+SOCKET_DB_THREADS = env_int("SOCKET_DB_THREADS", 8)
 
 # --- Redis: channel layer, cache, Celery broker ----------------------------------------------------
 
@@ -169,7 +171,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one Redis client per pool instead of one per call (core/redis_cache.py).
+            "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kai",
         }
@@ -414,6 +417,9 @@ ARENA_CONNECT_TIMEOUT = float(os.environ.get("ARENA_CONNECT_TIMEOUT", "5"))
 ARENA_FIRST_TOKEN_TIMEOUT = float(os.environ.get("ARENA_FIRST_TOKEN_TIMEOUT", "60"))
 ARENA_IDLE_TIMEOUT = float(os.environ.get("ARENA_IDLE_TIMEOUT", "30"))
 ARENA_TOTAL_TIMEOUT = float(os.environ.get("ARENA_TOTAL_TIMEOUT", "180"))
+# An answer's pieces arriving within this many seconds of the last one sent are sent with the next:
+# a fast stream costs fewer checks and frames, a slow one (a token every 50 ms) is not held at all.
+ARENA_COALESCE_SECONDS = float(os.environ.get("ARENA_COALESCE_SECONDS", "0.02"))
 # A model is ranked only once it has this many valid votes in a view ("not enough votes yet" before).
 LEADERBOARD_MIN_VOTES = env_int("LEADERBOARD_MIN_VOTES", 300)
 LEADERBOARD_BOOTSTRAP_ROUNDS = env_int("LEADERBOARD_BOOTSTRAP_ROUNDS", 1000)

@@ -16,6 +16,16 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _socket_db_threads_closed(django_db_setup, django_db_blocker):
+    # The sockets' database threads keep their connections; closed before the test database is dropped.
+    yield
+    from core import socket_db
+
+    with django_db_blocker.unblock():
+        socket_db.shutdown()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,7 @@ Services the nodes reach: Redis (a redis-server of the topology's own, appendonl
 a test may restart it without touching anyone else's), PostgreSQL (a database of the topology's own,
 `kai_topo_<tag>`, on the server DATABASE_URL names, dropped afterwards; from inside a namespace
 through a small TCP relay, since the server listens on loopback only) and the pacer
-(tests/benchmarks/pacer.py). The Celery worker and beat run beside the test, on loopback.
+(tests/benchmarks/stamp_pacer.py). The Celery worker and beat run beside the test, on loopback.
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ class Topology:
             [
                 PY,
                 "-m",
-                "tests.benchmarks.pacer",
+                "tests.benchmarks.stamp_pacer",
                 str(self.pacer_port),
                 str(self.pace[0]),
                 str(self.pace[1]),

@@ -1,4 +1,4 @@
-"""The battle websocket: authenticate the session, hand prompts to the turn runner, relay its events."""
+"""The battle websocket: authenticate the session, hand prompts to the turn runner, send its events."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import json
 
-from channels.db import database_sync_to_async
+import orjson
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -16,25 +17,41 @@ from arena.battles.events import CLOSE_NO_CONSENT, BattleOpened, Event, Refused
 from arena.consent import session_voter
 from arena.safety import limits
 from core import draining
+from core.socket_db import socket_db
+
+
+@socket_db
+def _socket_open(scope) -> tuple[str | None, limits.Client | None]:
+    """Who is on the socket (read from the session, in one trip to a thread) and today's keyed
+    hashes of their network and device, for the limits and the vote checks."""
+    voter = session_voter(scope.get("session"))
+    return voter, limits.client_from_scope(scope) if voter is not None else None
 
 
 class BattleConsumer(AsyncJsonWebsocketConsumer):
-    # Nobody addresses a battle socket (it relays the turn it runs itself), so it listens on no channel
-    # layer: no socket holds a Redis connection, and a Redis restart cannot break one mid-battle.
+    # A battle talks to no other consumer: no channel-layer receive is held open for it (on Redis an
+    # idle receive timed out under load and took its battle down with it).
     channel_layer_alias = None
+
+    async def dispatch(self, message) -> None:
+        # Channels refreshes the database connections before every message, a hop to asgiref's one
+        # thread per frame; this consumer's database work runs through core.socket_db, which
+        # refreshes the connection of the thread it uses.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.battle_id: str | None = None
         self.turn_task: asyncio.Task | None = None
-        self.voter = session_voter(self.scope.get("session"))
+        self.voter, self.client = await _socket_open(self.scope)
         if self.voter is None:
             # Without consent nothing may be sent to a model; the page reloads to the notice. Accept
             # first: a handshake refused outright reaches the page as 1006, never as this code.
             await self.accept()
             await self.close(code=CLOSE_NO_CONSENT)
             return
-        # Today's keyed hashes of the network and device, for the limits and the vote checks.
-        self.client = await database_sync_to_async(limits.client_from_scope)(self.scope)
         await self.accept()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
@@ -56,7 +73,9 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
         await self._send(Refused("bad_message", _("알 수 없는 요청입니다.")))
 
     async def _send(self, event: Event) -> None:
-        await self.send_json(event.payload())
+        # Straight to the server (no session wrapper on the way), Hangul as is, not \uXXXX: a third of
+        # the bytes per token on the wire.
+        await self.base_send({"type": "websocket.send", "text": orjson.dumps(event.payload()).decode()})
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -75,15 +94,16 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
 
     @draining.tracked_turn
     async def _relay_turn(self, text) -> None:
-        # aclosing: when the citizen leaves mid-turn the runner is closed at once, so it records the
-        # cancelled turn and releases the battle now rather than whenever the generator is collected.
-        async with contextlib.aclosing(
-            turn.turn_run(battle_id=self.battle_id, voter=self.voter, prompt=text, client=self.client)
-        ) as events:
-            async for event in events:
-                if isinstance(event, BattleOpened):
-                    self.battle_id = event.battle_id
-                await self._send(event)
+        async def send(event: Event) -> None:
+            if type(event) is BattleOpened:
+                self.battle_id = event.battle_id
+            await self._send(event)
+
+        # Cancelled when the citizen leaves mid-turn: the runner records the cancelled turn and
+        # releases the battle before it ends.
+        await turn.turn_run(
+            battle_id=self.battle_id, voter=self.voter, prompt=text, client=self.client, send=send
+        )
 
     async def disconnect(self, code) -> None:
         task = getattr(self, "turn_task", None)
@@ -91,8 +111,3 @@ class BattleConsumer(AsyncJsonWebsocketConsumer):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-
-    @classmethod
-    async def encode_json(cls, content) -> str:
-        # Hangul as is, not \uXXXX: a third of the bytes per token on the wire.
-        return json.dumps(content, ensure_ascii=False)

@@ -54,6 +54,10 @@ class Delta(Event):
     side: Side
     text: str
 
+    def payload(self) -> dict[str, Any]:
+        # The one event sent per piece of an answer: built directly, not through asdict's deep copy.
+        return {"type": "delta", "side": self.side, "text": self.text}
+
 
 @dataclass(frozen=True)
 class Thinking(Event):

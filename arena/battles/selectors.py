@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from arena.models import Battle, Vote
+from arena.battles.identity import ALIAS_FAMILIES
+from arena.models import ALIASES_CACHE_KEY, Battle, ModelEndpoint, Team, Vote
+
+ALIASES_CACHE_SECONDS = 300  # a backstop: saving a team or a model drops the entry (arena/models.py)
+
+
+def alias_families_known() -> tuple[tuple[str, ...], ...]:
+    """Every name that would unblind a battle, by maker: the seeded families plus one per registered
+    team (its names, its models' names). Kept in the cache, not queried on every turn."""
+    families = cache.get(ALIASES_CACHE_KEY)
+    if families is None:
+        teams: dict[int, set[str]] = {}
+        for team_id, team_name, team_aliases in Team.objects.values_list("id", "name", "aliases"):
+            teams[team_id] = {team_name, *team_aliases.splitlines()}
+        for team_id, name, aliases in ModelEndpoint.objects.values_list("team_id", "name", "aliases"):
+            teams.setdefault(team_id, set()).update({name, *aliases.splitlines()})
+        registered = (tuple(sorted(n.strip() for n in names if n.strip())) for names in teams.values())
+        families = (*ALIAS_FAMILIES, *(family for family in registered if family))
+        cache.set(ALIASES_CACHE_KEY, families, ALIASES_CACHE_SECONDS)
+    return families
 
 
 def battle_get_for_voter(*, battle_id, voter: str | None) -> Battle:

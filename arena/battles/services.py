@@ -57,10 +57,11 @@ def team_weights(team_ids: list[int]) -> list[float]:
     return [1.0] * len(team_ids)
 
 
-def battle_create(*, voter: str) -> Battle:
+def battle_create(*, voter: str, in_turn: bool = False) -> Battle:
     """Draw two available versions of two different teams and open a battle for this voter: by equal
     team exposure (the reference design), or, with ARENA_SAMPLER = "active", from the active plan,
-    storing the weight that brings the pair back to the reference design."""
+    storing the weight that brings the pair back to the reference design. `in_turn` opens it with its
+    first turn already begun (what `turn_begin` would do next, without a second statement)."""
     endpoints, teams, team_weights = sampler_pool()
     weights = [e.weight for e in endpoints]
     try:
@@ -82,6 +83,8 @@ def battle_create(*, voter: str) -> Battle:
         model_b_version=model_b.model_id,
         pair_probability=draw.probability,
         pair_weight=pair_weight,
+        in_turn=in_turn,
+        turn_started_at=timezone.now() if in_turn else None,
     )
 
 

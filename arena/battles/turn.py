@@ -1,37 +1,36 @@
 """One turn of a battle, in three steps: admit the prompt, stream both models at once, record the turn.
 
-`turn_run` is an async generator of the typed events in arena/battles/events.py, relayed to the
-browser by the websocket consumer; it knows nothing of Channels.
+`turn_run` sends the typed events of arena/battles/events.py through the `send` it is given (the
+websocket consumer's); it knows nothing of Channels.
 
 1. `turn_admit`: the prompt is cleaned, checked (empty, too long), redacted before anything else sees
    it, held against the moderation and crisis rules, charged to the usage limits, and the battle
-   opened (or the next turn begun). A refusal is one event and leaves nothing behind.
-2. `turn_stream`: both endpoints are read at once through the one inference door; every delta is
-   cleaned of invisible characters, masked for names, redacted, checked against the response rules and
-   only then relayed. A side that fails stops the other at once.
-3. `turn_record`: both sides are stored with their timings and errors. When the citizen left
-   mid-answer the turn is stored as cancelled and the battle released, so its finished turns stay
-   votable.
+   opened (or the next turn begun): all its database and cache work in one trip to a thread
+   (core/socket_db.py). A refusal is one event and leaves nothing behind.
+2. `turn_stream`: one task per side reads its endpoint through the one inference door and, for each
+   read, cleans the text of invisible characters, masks names, redacts, checks it against the response
+   rules and only then sends it, itself: no queue, no hop to another task. A side that fails stops the
+   other at once.
+3. `turn_record`: both sides are stored with their timings and errors, in one trip to a thread. When
+   the citizen left mid-answer the turn is stored as cancelled and the battle released, so its
+   finished turns stay votable.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from arena.battles import services
+from arena.battles import selectors, services
 from arena.battles.events import (
     THINKING_EVERY,
     BattleOpened,
@@ -48,15 +47,18 @@ from arena.battles.events import (
     TurnDone,
     TurnStarted,
 )
-from arena.battles.identity import ALIAS_FAMILIES, LeakMasker, TurnNames, aliases_for_turn, asks_identity
+from arena.battles.identity import LeakMasker, TurnNames, aliases_for_turn, asks_identity
 from arena.endpoints import inference
 from arena.endpoints import services as endpoint_services
 from arena.errors import DEFAULT_SIDE_ERROR, SIDE_ERROR_MESSAGES, ArenaError
-from arena.models import Battle, ModelEndpoint, Team
+from arena.models import Battle
 from arena.panel.services import panel_voter
 from arena.safety import limits, moderation, textnorm
 from arena.safety.redaction import LABELS, StreamRedactor, redact
 from core import metrics
+from core.socket_db import socket_db
+
+Send = Callable[[Event], Awaitable[None]]
 
 RESPONSE_WINDOW = 200  # characters of an answer kept in view of the response rules
 # An answer carrying this many invisible characters (or any tag character) is marked: a model has no
@@ -78,12 +80,12 @@ class _Side:
     pieces: int = 0
     finish_reason: str = ""
     usage: dict[str, Any] | None = None
-    thought_at: float | None = None  # when the page was last told this side is thinking
     error: inference.InferenceError | None = None
     leaked: bool = False
     tail: str = ""  # the last RESPONSE_WINDOW characters shown, for the response rules
     tags: int = 0  # tag characters (U+E0000-E007F) removed from the answer
     invisible: int = 0  # other invisible characters removed from it
+    thought_at: float | None = None  # when the page was last told this side is thinking
 
     def result(self) -> services.SideResult:
         tokens = (self.usage or {}).get("completion_tokens") or self.pieces or None
@@ -118,11 +120,10 @@ class _TurnPlan:
     prompts: tuple[str, ...]  # the citizen's earlier prompts in this battle
 
 
-@database_sync_to_async
 def _plan_turn(battle_id, voter: str) -> _TurnPlan:
     created = battle_id is None
     if created:
-        battle = services.battle_create(voter=voter)
+        battle = services.battle_create(voter=voter, in_turn=True)
     else:
         battle = (
             Battle.objects.select_related("model_a__team", "model_b__team")
@@ -131,7 +132,7 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
         )
         if battle is None or battle.status != Battle.Status.OPEN:
             raise ArenaError(_("이 대결은 끝났습니다. 새 대결을 시작해 주세요."), code="battle_closed")
-    turns = list(battle.turns.order_by("index"))
+    turns = [] if created else list(battle.turns.order_by("index"))
     if len(turns) >= settings.ARENA_MAX_TURNS:
         raise ArenaError(
             _("한 대결에서는 질문을 %(n)d번까지 할 수 있습니다. 이제 투표해 주세요.")
@@ -149,8 +150,9 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
             {"role": "user", "content": turn.prompt},
             {"role": "assistant", "content": turn.response_b},
         ]
-    services.turn_begin(battle_id=battle.pk)
-    families = _alias_families()
+    if not created:
+        services.turn_begin(battle_id=battle.pk)
+    families = selectors.alias_families_known()
     return _TurnPlan(
         battle=battle,
         index=len(turns),
@@ -164,18 +166,6 @@ def _plan_turn(battle_id, voter: str) -> _TurnPlan:
         own_aliases=_own_aliases(battle),
         prompts=tuple(turn.prompt for turn in turns),
     )
-
-
-def _alias_families() -> tuple[tuple[str, ...], ...]:
-    """Every name that would unblind a battle, by maker: the seeded families plus one per registered
-    team (its names, its models' names)."""
-    teams: dict[int, set[str]] = {}
-    for team_id, team_name, team_aliases in Team.objects.values_list("id", "name", "aliases"):
-        teams[team_id] = {team_name, *team_aliases.splitlines()}
-    for team_id, model_name, model_aliases in ModelEndpoint.objects.values_list("team_id", "name", "aliases"):
-        teams.setdefault(team_id, set()).update({model_name, *model_aliases.splitlines()})
-    registered = (tuple(sorted(n.strip() for n in names if n.strip())) for names in teams.values())
-    return (*ALIAS_FAMILIES, *(family for family in registered if family))
 
 
 def _own_aliases(battle: Battle) -> tuple[tuple[str, ...], ...]:
@@ -193,10 +183,7 @@ def _own_aliases(battle: Battle) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-_record_turn = database_sync_to_async(services.turn_record)
-_on_panel = database_sync_to_async(panel_voter)
-_load_rules = database_sync_to_async(moderation.load_rules)
-_count = database_sync_to_async(moderation.decision_count)
+_count = socket_db(moderation.decision_count)
 
 
 def _refusal(decision: moderation.Decision) -> Event:
@@ -225,13 +212,14 @@ class _Moderated(Exception):
     """An answer hit a response rule: stop reading it (which closes the upstream request)."""
 
 
-async def _pump(
-    side: _Side, messages: list[dict[str, str]], queue: asyncio.Queue, names: TurnNames, rules
-) -> None:
+async def _side_run(side: _Side, messages: list[dict[str, str]], names: TurnNames, rules, send: Send) -> str:
+    """Read one side's answer and send what passes every check, then its end event; return how it
+    ended ("done", "moderated" or "error"). One task does it all, read by read."""
     params = {"max_tokens": settings.ARENA_MAX_OUTPUT_TOKENS, "temperature": 0.7}
     masker = LeakMasker(names.masked, echoed=names.echoed)
     redactor = StreamRedactor()  # a model may still invent a number that looks personal
     side.started = time.monotonic()
+    label = side.label
 
     def guard(content: str) -> str:
         """Invisible characters out (counted: a watermark unmasks the battle), names masked, personal
@@ -246,7 +234,7 @@ async def _pump(
     async def relay(text: str) -> None:
         if (masker.leaked or side.tags or side.invisible >= COVERT_INVISIBLE) and not side.leaked:
             side.leaked = True
-            await queue.put(("masked", side.label, None))
+            await send(IdentityMasked(label))
         if not text:
             return
         # The rule sees the new text with the tail before it, so a phrase split across chunks counts;
@@ -258,12 +246,21 @@ async def _pump(
             await _count(decision=decision, target="response")
             raise _Moderated
         side.tail = window[-RESPONSE_WINDOW:]
+        # Sent first, kept after: a send cut short by the citizen leaving is not stored as shown.
+        await send(Delta(label, text))
         side.text.append(text)
-        await queue.put(("delta", side.label, text))
+
+    async def release_held() -> None:
+        """What masking and redaction still hold, as at the end of an answer."""
+        await relay(redactor.feed(masker.flush()) + redactor.flush())
 
     try:
         async for item in inference.stream_chat(
-            side.endpoint, messages, params=params, timeouts=endpoint_services.timeouts()
+            side.endpoint,
+            messages,
+            params=params,
+            timeouts=endpoint_services.timeouts(),
+            coalesce=settings.ARENA_COALESCE_SECONDS,
         ):
             if isinstance(item, inference.Delta):
                 now = time.monotonic()
@@ -274,7 +271,7 @@ async def _pump(
                     side.reasoning.append(item.reasoning)
                     if side.thought_at is None or now - side.thought_at >= THINKING_EVERY:
                         side.thought_at = now
-                        await queue.put(("thinking", side.label, None))
+                        await send(Thinking(label))
                 if item.content:
                     side.pieces += 1
                     # Only text that can no longer become a model name or a personal detail leaves.
@@ -282,22 +279,25 @@ async def _pump(
             else:
                 side.finish_reason = item.finish_reason or ""
                 side.usage = item.usage
-        await relay(redactor.feed(masker.flush()) + redactor.flush())
-        await queue.put(("done", side.label, None))
+        await release_held()
     except asyncio.CancelledError:
         # Stopped (the other side failed, or the citizen left): what was held back is released as at
-        # the end of an answer, so what is stored is exactly what was shown.
-        with contextlib.suppress(_Moderated):
-            await relay(redactor.feed(masker.flush()) + redactor.flush())
+        # the end of an answer, so what is stored is exactly what was shown. The socket may be gone.
+        with contextlib.suppress(Exception):
+            await release_held()
         raise
     except _Moderated:
         side.finish_reason = "moderated"
-        await queue.put(("moderated", side.label, None))
+        await send(SideModerated(label, str(MODERATED_ANSWER)))
+        return "moderated"
     except inference.InferenceError as error:
         with contextlib.suppress(_Moderated):
-            await relay(redactor.feed(masker.flush()) + redactor.flush())
+            await release_held()
         side.error = error
-        await queue.put(("error", side.label, None))
+        await send(_side_end("error", label, side))
+        return "error"
+    await send(SideDone(label))
+    return "done"
 
 
 @dataclass(frozen=True)
@@ -309,38 +309,64 @@ class _Admitted:
     allowance: limits.TurnAllowance
 
 
+@socket_db
+def _admission(
+    *, battle_id, voter: str, text: str, client: limits.Client, charge: bool
+) -> tuple[moderation.Ruleset, moderation.Decision | None, tuple[_TurnPlan, limits.TurnAllowance] | None]:
+    """Everything the admission asks of the database and the cache, in one trip to a thread: the
+    prompt rules (and the count of a refusal), then, if `charge`, the limits and the battle."""
+    rules = moderation.load_rules()
+    decision = moderation.check(text, "prompt", rules)
+    if decision is not None:
+        moderation.decision_count(decision=decision, target="prompt")
+        return rules, decision, None
+    if not charge:
+        return rules, None, None
+    exempt = battle_id is None and panel_voter(voter)
+    allowance = limits.turn_take(
+        voter=voter, client=client, text=text, new_battle=battle_id is None, exempt=exempt
+    )
+    try:
+        plan = _plan_turn(battle_id, voter)
+    except ArenaError:
+        allowance.give_back_all()  # no battle, no charge
+        raise
+    return rules, None, (plan, allowance)
+
+
 async def turn_admit(*, battle_id, voter: str, prompt: object, client: limits.Client) -> _Admitted | Event:
     """Admit the prompt into a turn, or say why not (one event; nothing stored, nothing charged)."""
     try:
         # Redacted before anything else sees it: the endpoints, the database, the export.
         masked = redact(check_prompt(prompt))
         text = masked.text
-        rules = await _load_rules()
-        decision = moderation.check(text, "prompt", rules) or await moderation.check_with_endpoint(text)
+        # With a moderation endpoint, the rules first, then the endpoint, and only then the charge.
+        endpoint_first = bool(settings.ARENA_MODERATION_URL)
+        args = {"battle_id": battle_id, "voter": voter, "text": text, "client": client}
+        rules, decision, admitted = await _admission(**args, charge=not endpoint_first)
+        if decision is None and endpoint_first:
+            decision = await moderation.check_with_endpoint(text)
+            if decision is not None:
+                await _count(decision=decision, target="prompt")
+            else:
+                rules, decision, admitted = await _admission(**args, charge=True)
         if decision is not None:
-            await _count(decision=decision, target="prompt")
             return _refusal(decision)
-        exempt = battle_id is None and await _on_panel(voter)
-        allowance = await sync_to_async(limits.turn_take)(
-            voter=voter, client=client, text=text, new_battle=battle_id is None, exempt=exempt
-        )
-        try:
-            plan = await _plan_turn(battle_id, voter)
-        except ArenaError:
-            await sync_to_async(allowance.give_back_all)()  # no battle, no charge
-            raise
     except limits.LimitExceeded as error:
         return Refused(error.code, str(error.message), error.retry_after)
     except ArenaError as error:
         return Refused(error.code, str(error.message))
+    plan, allowance = admitted
     return _Admitted(plan, text, [LABELS[kind] for kind in masked.kinds], rules, allowance)
 
 
-async def turn_stream(admitted: _Admitted, sides: dict[str, _Side]) -> AsyncIterator[Event]:
-    """Both models at once, their deltas relayed as they pass every check. Closing this generator (the
+async def turn_stream(admitted: _Admitted, sides: dict[str, _Side], send: Send) -> None:
+    """Both models at once, each side's text sent as it passes every check. When one side fails, the
+    turn cannot be voted on: the other side's request is cancelled at once (the citizen does not wait
+    for an answer that cannot count, and the team's server stops generating it); what it had already
+    streamed is still shown, so the screen matches what is stored. Cancelling this coroutine (the
     citizen left) closes both upstream requests."""
     plan, text = admitted.plan, admitted.text
-    queue: asyncio.Queue = asyncio.Queue()
     user = {"role": "user", "content": text}
     system = (
         [{"role": "system", "content": settings.ARENA_ANONYMITY_PROMPT}]
@@ -356,32 +382,37 @@ async def turn_stream(admitted: _Admitted, sides: dict[str, _Side]) -> AsyncIter
     )
     histories = {"a": plan.history_a, "b": plan.history_b}
     tasks = {
-        label: asyncio.create_task(
-            _pump(sides[label], [*system, *histories[label], user], queue, names, admitted.rules)
-        )
+        asyncio.create_task(
+            _side_run(sides[label], [*system, *histories[label], user], names, admitted.rules, send)
+        ): label
         for label in "ab"
     }
     try:
-        async with contextlib.aclosing(_relay(sides, tasks, queue)) as events:
-            async for event in events:
-                yield event
+        pending = set(tasks)
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            ends = [task.result() for task in done]  # a side that raised (a bug) raises here
+            if pending and "error" in ends:
+                other = pending.pop()
+                await _stop(other)
+                if other.cancelled():  # it may have finished on its own just before
+                    side = sides[tasks[other]]
+                    side.error = OTHER_SIDE_FAILED
+                    await send(_side_end("error", side.label, side))
+                else:
+                    other.result()
     finally:
-        await _stop(*tasks.values())
+        await _stop(*tasks)
 
 
-async def turn_record(
+@socket_db
+def _record(
     admitted: _Admitted, sides: dict[str, _Side], *, started_at, identity_leak: bool, cancelled: bool
 ):
-    """Store the turn. A cancelled turn keeps what was streamed and only releases the battle."""
-    metrics.turn_observed(sides.values(), cancelled=cancelled)
     if not (sides["a"].text or sides["b"].text):
         # Nothing streamed (a refused or dead endpoint on both sides): the characters are given back.
-        await sync_to_async(admitted.allowance.give_back_chars)()
-    if cancelled:
-        for side in sides.values():
-            if side.error is None and not side.finish_reason:
-                side.error = CANCELLED_BY_CITIZEN
-    return await _record_turn(
+        admitted.allowance.give_back_chars()
+    return services.turn_record(
         battle=admitted.plan.battle,
         index=admitted.plan.index,
         prompt=admitted.text,
@@ -394,27 +425,41 @@ async def turn_record(
     )
 
 
+async def turn_record(
+    admitted: _Admitted, sides: dict[str, _Side], *, started_at, identity_leak: bool, cancelled: bool
+):
+    """Store the turn. A cancelled turn keeps what was streamed and only releases the battle."""
+    metrics.turn_observed(sides.values(), cancelled=cancelled)
+    if cancelled:
+        for side in sides.values():
+            if side.error is None and not side.finish_reason:
+                side.error = CANCELLED_BY_CITIZEN
+    return await _record(
+        admitted, sides, started_at=started_at, identity_leak=identity_leak, cancelled=cancelled
+    )
+
+
 async def turn_run(
-    *, battle_id, voter: str, prompt: object, client: limits.Client | None = None
-) -> AsyncIterator[Event]:
+    *, battle_id, voter: str, prompt: object, send: Send, client: limits.Client | None = None
+) -> None:
     admitted = await turn_admit(
         battle_id=battle_id, voter=voter, prompt=prompt, client=client or limits.Client.unknown()
     )
     if isinstance(admitted, Event):
-        yield admitted
+        await send(admitted)
         return
     plan = admitted.plan
     if plan.created:
-        yield BattleOpened(str(plan.battle.pk), settings.ARENA_MAX_TURNS, settings.ARENA_MAX_PROMPT_CHARS)
-    yield TurnStarted(plan.index + 1, admitted.text, admitted.masked)
+        await send(
+            BattleOpened(str(plan.battle.pk), settings.ARENA_MAX_TURNS, settings.ARENA_MAX_PROMPT_CHARS)
+        )
+    await send(TurnStarted(plan.index + 1, admitted.text, admitted.masked))
     started_at = timezone.now()
     sides = {"a": _Side("a", plan.endpoint_a), "b": _Side("b", plan.endpoint_b)}
     asked = asks_identity(admitted.text, plan.aliases)
     completed = False
     try:
-        async with contextlib.aclosing(turn_stream(admitted, sides)) as events:
-            async for event in events:
-                yield event
+        await turn_stream(admitted, sides, send)
         completed = True
     finally:
         if not completed:
@@ -437,7 +482,7 @@ async def turn_run(
         identity_leak=asked or sides["a"].leaked or sides["b"].leaked,
         cancelled=False,
     )
-    yield TurnDone(plan.index + 1, not turn.failed, settings.ARENA_MAX_TURNS - plan.index - 1)
+    await send(TurnDone(plan.index + 1, not turn.failed, settings.ARENA_MAX_TURNS - plan.index - 1))
 
 
 CANCELLED_BY_CITIZEN = inference.InferenceError(
@@ -446,66 +491,12 @@ CANCELLED_BY_CITIZEN = inference.InferenceError(
 OTHER_SIDE_FAILED = inference.InferenceError(
     "cancelled", "stopped because the other side failed", retryable=False
 )
-OTHER = {"a": "b", "b": "a"}
 
 
 async def _stop(*tasks: asyncio.Task) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-
-
-async def _relay(
-    sides: dict[str, _Side], tasks: dict[str, asyncio.Task], queue: asyncio.Queue
-) -> AsyncIterator[Event]:
-    """The pumps' queue as browser events, until both sides ended.
-
-    When one side fails, the turn cannot be voted on: the other side's request is cancelled at once
-    (the citizen does not wait for an answer that cannot count, and the team's server stops
-    generating it). What it had already streamed is still shown, so the screen matches what is stored.
-    """
-    ended: set[str] = set()
-    while len(ended) < 2:
-        items = collections.deque([await queue.get()])
-        while not queue.empty():  # coalesce what piled up: fewer, larger websocket frames
-            items.append(queue.get_nowait())
-        pending: dict[str, list[str]] = {}
-        while items:
-            kind, label, payload = items.popleft()
-            if kind == "delta":
-                pending.setdefault(label, []).append(payload)
-                continue
-            if kind == "masked":
-                yield IdentityMasked(label)
-                continue
-            if kind == "thinking":
-                yield Thinking(label)
-                continue
-            for side_label, pieces in pending.items():
-                yield Delta(side_label, "".join(pieces))
-            pending = {}
-            ended.add(label)
-            yield _side_end(kind, label, sides[label])
-            other = OTHER[label]
-            if kind != "error" or other in ended:
-                continue
-            await _stop(tasks[other])
-            items.extend(queue.get_nowait() for _ in range(queue.qsize()))
-            late = [(k, p) for k, lab, p in items if lab == other]
-            items.clear()
-            if any(k == "masked" for k, _p in late):
-                yield IdentityMasked(other)
-            if text := "".join(p for k, p in late if k == "delta"):
-                yield Delta(other, text)
-            # It may have finished on its own just before it was stopped.
-            end = next((k for k, _p in late if k in ("done", "moderated", "error")), None)
-            if end is None:
-                sides[other].error = OTHER_SIDE_FAILED
-                end = "error"
-            ended.add(other)
-            yield _side_end(end, other, sides[other])
-        for side_label, pieces in pending.items():
-            yield Delta(side_label, "".join(pieces))
 
 
 def _side_end(kind: str, label: str, side: _Side) -> Event:

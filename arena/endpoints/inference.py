@@ -2,8 +2,9 @@
 
 Nothing else in the portal speaks HTTP to a team's model. What this module guarantees:
 
-- One shared `httpx.AsyncClient` per event loop, no redirects followed (a redirect is an error: the
-  registered URL is the one staff approved), no cookies kept between requests.
+- One shared aiohttp session per event loop for streamed answers (keep-alive connections reused from
+  one answer to the next) and one httpx client for short calls (probes, moderation); no redirects
+  followed (a redirect is an error: the registered URL is the one staff approved), no cookies kept.
 - Four separate time limits (`Timeouts`): connect; first token (from the first request until the
   first answer or reasoning text, across retries, keep-alive comments do not count); idle (silence
   between two reads once tokens flow); total (the whole answer).
@@ -15,7 +16,13 @@ Nothing else in the portal speaks HTTP to a team's model. What this module guara
 - SSE parsing that survives lines split across reads, Hangul split mid-character, CR/LF/CRLF line
   ends, a BOM, `:` keep-alive comments, multi-line `data:`, `event: error`, `data: [DONE]`, a
   usage-only last chunk (`choices: []` or `null`), vendor extras, and `reasoning` /
-  `reasoning_content` deltas, which are reported apart from the answer.
+  `reasoning_content` deltas, which are reported apart from the answer. The common shape (LF line
+  ends, one `data:` line per event) is split as bytes and decoded by orjson; anything else (a CR, a
+  BOM) sends the rest of the stream through the full WHATWG decoder.
+- What one read brings is one `Delta` (the pieces of every event in it joined): a relay under load
+  pays per read, not per token, and a lone token is passed on as soon as it arrives. With
+  `coalesce`, reads within that window of the last Delta are joined too (fast streams: fewer,
+  larger pieces; a slow one is not delayed).
 - Error shapes of OpenAI/vLLM (`{"error": {...}}`), TGI (`{"error": "...", "error_type": ...}`) and
   FastChat (`{"text", "error_code"}`), before the stream (any non-200 status) and in the middle of it.
 - An endpoint that does not stream (a plain JSON chat.completion) is accepted as one delta.
@@ -32,10 +39,12 @@ Nothing else in the portal speaks HTTP to a team's model. What this module guara
 from __future__ import annotations
 
 import asyncio
+import atexit
 import codecs
 import contextlib
 import datetime as dt
 import json
+import math
 import random
 import re
 import weakref
@@ -44,7 +53,9 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import aiohttp
 import httpx
+import orjson
 
 from core import outbound  # the one door for outbound HTTP
 
@@ -234,6 +245,66 @@ class SSEDecoder:
         return None  # id and retry are irrelevant for a one-shot completion
 
 
+_BOM_FIRST_BYTE = 0xEF
+
+
+class SSESplitter:
+    """The fast path of SSE decoding: events as (name, data bytes), split on blank lines in bytes.
+
+    Blocks are cut at LF LF, which never falls inside a UTF-8 character, so nothing is decoded
+    until the JSON parser reads the data. A stream that uses CR (CRLF or CR line ends) or may begin
+    with a BOM is handed, from the first such read on, to `SSEDecoder`."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._full: SSEDecoder | None = None
+        self._started = False
+
+    def feed(self, chunk: bytes) -> list[tuple[str, bytes]]:
+        if self._full is None and (b"\r" in chunk or (not self._started and chunk[:1] == b"\xef")):
+            self._full = SSEDecoder()
+            self._full._started = self._started  # a BOM counts only at the very start
+            chunk, self._buffer = self._buffer + chunk, b""
+        self._started = self._started or bool(chunk)
+        if self._full is not None:
+            return [(e.event, e.data.encode()) for e in self._full.feed(chunk)]
+        blocks = (self._buffer + chunk).split(b"\n\n")
+        self._buffer = blocks.pop()
+        events = []
+        for block in blocks:
+            if block.startswith(b"data: ") and b"\n" not in block:
+                events.append(("message", block[6:]))
+            elif block:
+                events.extend(_block(block))
+        return events
+
+
+def _block(block: bytes) -> list[tuple[str, bytes]]:
+    """One event block of LF-separated lines, by the WHATWG field rules."""
+    data: list[bytes] = []
+    name = b""
+    for line in block.split(b"\n"):
+        if not line or line.startswith(b":"):
+            continue  # an empty line inside a block is a lone LF at its start; a comment
+        field, _, value = line.partition(b":")
+        value = value.removeprefix(b" ")
+        if field == b"data":
+            data.append(value)
+        elif field == b"event":
+            name = value
+    if not data:
+        return []
+    return [(name.decode("utf-8", "replace") or "message", b"\n".join(data))]
+
+
+def _json(data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        # orjson refuses invalid UTF-8; the full decoder would have replaced it, and so does this.
+        return json.loads(data.decode("utf-8", "replace"))
+
+
 # --- Errors from bodies and statuses ---------------------------------------------------------------
 
 
@@ -270,20 +341,31 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
-async def _status_error(response: httpx.Response) -> InferenceError:
+async def _httpx_status_error(response: httpx.Response) -> InferenceError:
     body = b""
     with contextlib.suppress(httpx.HTTPError):
         async for chunk in response.aiter_bytes():
             body += chunk
             if len(body) > MAX_ERROR_BODY:
                 break
+    return _status_error(response.status_code, response.headers.get("retry-after"), body)
+
+
+async def _stream_status_error(response: aiohttp.ClientResponse) -> InferenceError:
+    body = b""
+    with contextlib.suppress(aiohttp.ClientError):
+        while len(body) <= MAX_ERROR_BODY and (chunk := await response.content.readany()):
+            body += chunk
+    return _status_error(response.status, response.headers.get("retry-after"), body)
+
+
+def _status_error(status: int, retry_after_header: str | None, body: bytes) -> InferenceError:
     try:
         detail = _error_message(json.loads(body)) or body[:4096].decode("utf-8", "replace")
     except ValueError:
         # Scrubbed before it is cut (InferenceError does both): a key split by the cut would escape.
         detail = body[:4096].decode("utf-8", "replace")
-    status = response.status_code
-    retry_after = _retry_after(response.headers.get("retry-after"))
+    retry_after = _retry_after(retry_after_header)
     if 300 <= status < 400:
         return InferenceError("redirect", f"HTTP {status} redirect refused", retryable=False, status=status)
     if status == 429:
@@ -300,27 +382,59 @@ async def _status_error(response: httpx.Response) -> InferenceError:
 
 # --- Client ---------------------------------------------------------------------------------------
 
+# Keyed by loop: a client's connections belong to the loop that opened them. A session whose loop
+# has closed is detached when the next loop asks (its connections died with the loop); at exit the
+# last ones are, so nothing warns of an unclosed session.
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
     weakref.WeakKeyDictionary()
 )
+_sessions: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
+MAX_CONNECTIONS = 4096
+
+
+def _detach_closed(*, every: bool = False) -> None:
+    for loop in [loop for loop in _sessions if every or loop.is_closed()]:
+        session = _sessions.pop(loop)
+        if session.connector is not None:
+            # The public close() schedules its waiting on the loop, which is gone; this closes the
+            # pooled connections at once and marks the pool closed.
+            session.connector._close()
+        session.detach()
+
+
+atexit.register(_detach_closed, every=True)
 
 
 def shared_client() -> httpx.AsyncClient:
-    """The client for the running event loop (an AsyncClient's connections belong to one loop)."""
+    """The short-call client for the running event loop (an AsyncClient's connections belong to one
+    loop)."""
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None or client.is_closed:
-        client = outbound.async_client(
-            limits=httpx.Limits(max_connections=4096, max_keepalive_connections=512)
-        )
+        client = outbound.async_client(limits=httpx.Limits(max_connections=64, max_keepalive_connections=16))
         _clients[loop] = client
     return client
 
 
+def shared_session() -> aiohttp.ClientSession:
+    """The streaming session for the running event loop."""
+    loop = asyncio.get_running_loop()
+    session = _sessions.get(loop)
+    if session is None or session.closed:
+        _detach_closed()
+        session = outbound.stream_session(max_connections=MAX_CONNECTIONS)
+        _sessions[loop] = session
+    return session
+
+
 async def close_shared_client() -> None:
-    client = _clients.pop(asyncio.get_running_loop(), None)
+    loop = asyncio.get_running_loop()
+    client = _clients.pop(loop, None)
     if client is not None:
         await client.aclose()
+    session = _sessions.pop(loop, None)
+    if session is not None:
+        await session.close()
 
 
 def _payload(
@@ -351,9 +465,12 @@ async def stream_chat(
     params: dict[str, Any] | None = None,
     timeouts: Timeouts = Timeouts(),
     max_attempts: int = 3,
-    client: httpx.AsyncClient | None = None,
+    session: aiohttp.ClientSession | None = None,
+    coalesce: float = 0.0,
 ) -> AsyncIterator[StreamItem]:
-    """Stream one chat completion: `Delta` items, then exactly one `Finish`, or an InferenceError."""
+    """Stream one chat completion: `Delta` items, then exactly one `Finish`, or an InferenceError.
+    With `coalesce` (seconds), what arrives within that long of the last Delta waits and is passed on
+    with it: at most one Delta per window, and a token after a quiet spell passes at once."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeouts.total
     # One first-token budget for all attempts: a retry may recover from a refused connection or a 503
@@ -365,7 +482,7 @@ async def stream_chat(
         attempt += 1
         try:
             async for item in _attempt(
-                endpoint, messages, params or {}, timeouts, first_token_deadline, deadline, client
+                endpoint, messages, params or {}, timeouts, first_token_deadline, deadline, session, coalesce
             ):
                 if isinstance(item, Delta):
                     emitted = True
@@ -385,40 +502,47 @@ async def _attempt(
     timeouts: Timeouts,
     first_token_deadline: float,
     deadline: float,
-    client: httpx.AsyncClient | None,
+    session: aiohttp.ClientSession | None,
+    coalesce: float,
 ) -> AsyncIterator[StreamItem]:
-    client = client or shared_client()
+    session = session or shared_session()
     await _check_host(endpoint, timeouts.connect)
-    http_timeout = httpx.Timeout(
-        connect=timeouts.connect, read=None, write=timeouts.connect, pool=timeouts.connect
-    )
-    request = client.build_request(
-        "POST",
-        endpoint.url("chat/completions"),
-        json=_payload(endpoint, messages, params),
-        headers=endpoint.headers(),
-        timeout=http_timeout,
-    )
-    async with contextlib.AsyncExitStack() as stack:
-        try:
-            async with asyncio.timeout_at(first_token_deadline):
-                response = await client.send(request, stream=True)
-        except TimeoutError:
-            raise _deadline_error(first=True, total=first_token_deadline >= deadline) from None
-        except httpx.ConnectTimeout as exc:
-            raise InferenceError("timeout_connect", type(exc).__name__, retryable=True) from None
-        except httpx.TransportError as exc:
-            raise InferenceError("connect", type(exc).__name__, retryable=True) from None
-        stack.push_async_callback(response.aclose)
-        if response.status_code != 200:
-            raise await _status_error(response)
-        content_type = response.headers.get("content-type", "")
-        if "text/event-stream" not in content_type:
+    headers = endpoint.headers()
+    headers["Content-Type"] = "application/json"
+    try:
+        async with asyncio.timeout_at(first_token_deadline):
+            response = await session.post(
+                endpoint.url("chat/completions"),
+                data=orjson.dumps(_payload(endpoint, messages, params)),
+                headers=headers,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(total=None, connect=timeouts.connect),
+            )
+    except aiohttp.ConnectionTimeoutError as exc:
+        raise InferenceError("timeout_connect", type(exc).__name__, retryable=True) from None
+    except TimeoutError:
+        raise _deadline_error(first=True, total=first_token_deadline >= deadline) from None
+    except aiohttp.ClientError as exc:
+        raise InferenceError("connect", type(exc).__name__, retryable=True) from None
+    reusable = False
+    try:
+        if response.status != 200:
+            raise await _stream_status_error(response)
+        if "text/event-stream" not in response.headers.get("content-type", ""):
             async for item in _non_streaming(response, first_token_deadline):
                 yield item
             return
-        async for item in _events(response, timeouts, first_token_deadline, deadline):
+        async for item in _events(response, timeouts, first_token_deadline, deadline, coalesce):
             yield item
+        # The stream ended with its terminator in hand: the connection serves the next answer.
+        reusable = response.content.at_eof()
+    finally:
+        # Anything else (an error, the citizen left, a server still sending) closes the connection,
+        # and so the upstream request.
+        if reusable:
+            response.release()
+        else:
+            response.close()
 
 
 async def _check_host(endpoint: Endpoint, timeout: float) -> None:
@@ -438,6 +562,10 @@ async def _check_host(endpoint: Endpoint, timeout: float) -> None:
         raise InferenceError("blocked_host", problem, retryable=False)
 
 
+class _Silence(Exception):
+    """Set into a stream's reader when a time limit passed while it waited for data."""
+
+
 def _deadline_error(*, first: bool, total: bool) -> InferenceError:
     if total:
         return InferenceError("timeout_total", "the answer took longer than the total limit", retryable=False)
@@ -446,13 +574,13 @@ def _deadline_error(*, first: bool, total: bool) -> InferenceError:
     return InferenceError("timeout_idle", "the stream went silent", retryable=False)
 
 
-async def _non_streaming(response: httpx.Response, deadline: float) -> AsyncIterator[StreamItem]:
+async def _non_streaming(response: aiohttp.ClientResponse, deadline: float) -> AsyncIterator[StreamItem]:
     try:
         async with asyncio.timeout_at(deadline):
-            body = await response.aread()
+            body = await response.read()
     except TimeoutError:
         raise _deadline_error(first=True, total=False) from None
-    except httpx.TransportError as exc:
+    except aiohttp.ClientError as exc:
         raise InferenceError("truncated", type(exc).__name__, retryable=True) from None
     try:
         payload = json.loads(body)
@@ -472,60 +600,143 @@ async def _non_streaming(response: httpx.Response, deadline: float) -> AsyncIter
 
 
 async def _events(
-    response: httpx.Response, timeouts: Timeouts, first_token_deadline: float, deadline: float
+    response: aiohttp.ClientResponse,
+    timeouts: Timeouts,
+    first_token_deadline: float,
+    deadline: float,
+    coalesce: float,
 ) -> AsyncIterator[StreamItem]:
     loop = asyncio.get_running_loop()
-    decoder = SSEDecoder()
-    chunks = response.aiter_raw()  # identity-encoded (see Endpoint.headers): no decoder layer per chunk
+    splitter = SSESplitter()
+    content_stream = response.content
     got_token = False
     finish_reason: str | None = None
     usage: dict[str, Any] | None = None
-    while True:
-        wait_until = min(deadline, loop.time() + timeouts.idle) if got_token else first_token_deadline
-        # The timeout wraps the read only, never a yield: a timeout around a yield would cancel the
-        # consumer's task instead of this read.
-        try:
-            async with asyncio.timeout_at(wait_until):
-                chunk = await anext(chunks)
-        except StopAsyncIteration:
-            break
-        except TimeoutError:
-            raise _deadline_error(first=not got_token, total=wait_until >= deadline) from None
-        except httpx.TransportError as exc:
-            raise InferenceError(
-                "truncated", f"connection lost ({type(exc).__name__})", retryable=True
-            ) from None
-        for event in decoder.feed(chunk):
-            if event.data == "[DONE]":
+    contents: list[str] = []  # received, not yet passed on (the coalescing window)
+    reasonings: list[str] = []
+    passed = -math.inf  # when the last Delta was passed on
+
+    def held() -> Delta:
+        delta = Delta(content="".join(contents), reasoning="".join(reasonings))
+        contents.clear()
+        reasonings.clear()
+        return delta
+
+    # One timer per stream for the time limits, not one per read: it fires at the limit of the read
+    # in progress and, if that read is still waiting then, fails the response's reader (the read
+    # raises _Silence); if data came meanwhile it sets itself for the new limit. What a timer around
+    # each read would cost (a timer set and cancelled per token) is a tenth of the relay's CPU.
+    read_started = loop.time()
+    reading = False
+    armed_at = math.inf
+    watchdog: asyncio.TimerHandle | None = None
+
+    def limit() -> float:
+        return min(deadline, read_started + timeouts.idle) if got_token else first_token_deadline
+
+    def arm(when: float) -> None:
+        nonlocal watchdog, armed_at
+        if watchdog is not None:
+            watchdog.cancel()
+        watchdog, armed_at = loop.call_at(when, watch), when
+
+    def watch() -> None:
+        nonlocal watchdog, armed_at
+        watchdog, armed_at = None, math.inf
+        if not reading:
+            return  # the next read arms it again
+        if loop.time() >= limit():
+            content_stream.set_exception(_Silence())
+        else:
+            arm(limit())
+
+    try:
+        while True:
+            read_started = loop.time()
+            if limit() < armed_at:
+                arm(limit())
+            flush_at = passed + coalesce if contents or reasonings else math.inf
+            reading = True
+            # Only the read is timed, never a yield: a timeout around a yield would cancel the
+            # consumer's work instead of this read. A read cut short by the coalescing window loses
+            # nothing: what arrives meanwhile waits in the response's buffer.
+            try:
+                if flush_at < math.inf:
+                    async with asyncio.timeout_at(flush_at):
+                        chunk = await content_stream.readany()
+                else:
+                    chunk = await content_stream.readany()
+            except TimeoutError:
+                passed = loop.time()
+                yield held()
+                continue
+            except _Silence:
+                if contents or reasonings:
+                    yield held()
+                raise _deadline_error(first=not got_token, total=limit() >= deadline) from None
+            except aiohttp.ClientError as exc:
+                if contents or reasonings:
+                    yield held()
+                raise InferenceError(
+                    "truncated", f"connection lost ({type(exc).__name__})", retryable=True
+                ) from None
+            finally:
+                reading = False
+            if not chunk:
+                break
+            done = False
+            failure: InferenceError | None = None
+            for name, data in splitter.feed(chunk):
+                if data == b"[DONE]":
+                    done = True
+                    break
+                try:
+                    payload = _json(data)
+                except ValueError:
+                    failure = InferenceError("protocol", "a chunk is not JSON", retryable=False)
+                    break
+                message = _error_message(payload)
+                if name == "error" or message is not None:
+                    text = message or data[:4096].decode("utf-8", "replace")
+                    failure = InferenceError("upstream_error", text, retryable=True)
+                    break
+                if not isinstance(payload, dict):
+                    failure = InferenceError("protocol", "a chunk is not a JSON object", retryable=False)
+                    break
+                if payload.get("usage"):
+                    usage = payload["usage"]
+                for choice in payload.get("choices") or ():
+                    if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                        continue
+                    delta = choice.get("delta") or {}
+                    if content := delta.get("content"):
+                        contents.append(content)
+                        got_token = True
+                    if reasoning := delta.get("reasoning") or delta.get("reasoning_content"):
+                        reasonings.append(reasoning)
+                        got_token = True
+                    if choice.get("finish_reason"):
+                        finish_reason = choice["finish_reason"]
+            # Text that came before a failure or the end is passed on at once: once shown, a failure is
+            # final (never retried into a second generation).
+            if (contents or reasonings) and (failure or done or loop.time() >= passed + coalesce):
+                passed = loop.time()
+                yield held()
+            if failure is not None:
+                raise failure
+            if done:
                 yield Finish(finish_reason or "stop", usage)
                 return
-            try:
-                payload = json.loads(event.data)
-            except ValueError:
-                raise InferenceError("protocol", "a chunk is not JSON", retryable=False) from None
-            message = _error_message(payload)
-            if event.event == "error" or message is not None:
-                raise InferenceError("upstream_error", message or event.data[:4096], retryable=True)
-            if not isinstance(payload, dict):
-                raise InferenceError("protocol", "a chunk is not a JSON object", retryable=False)
-            if payload.get("usage"):
-                usage = payload["usage"]
-            for choice in payload.get("choices") or []:
-                if not isinstance(choice, dict) or choice.get("index", 0) != 0:
-                    continue
-                delta = choice.get("delta") or {}
-                content = delta.get("content") or ""
-                reasoning = delta.get("reasoning") or delta.get("reasoning_content") or ""
-                if content or reasoning:
-                    got_token = True
-                    yield Delta(content=content, reasoning=reasoning)
-                if choice.get("finish_reason"):
-                    finish_reason = choice["finish_reason"]
-    if finish_reason is None:
-        raise InferenceError(
-            "truncated", "the stream ended without [DONE] or a finish reason", retryable=True
-        )
-    yield Finish(finish_reason, usage)
+        if contents or reasonings:
+            yield held()
+        if finish_reason is None:
+            raise InferenceError(
+                "truncated", "the stream ended without [DONE] or a finish reason", retryable=True
+            )
+        yield Finish(finish_reason, usage)
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
 
 
 async def _call(
@@ -548,7 +759,7 @@ async def _call(
     except httpx.TransportError as exc:
         raise InferenceError("connect", type(exc).__name__, retryable=True) from None
     if response.status_code != 200:
-        raise (await _status_error(response)).without(endpoint.api_key)
+        raise (await _httpx_status_error(response)).without(endpoint.api_key)
     return response
 
 

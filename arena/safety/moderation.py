@@ -8,6 +8,7 @@ decision is counted per day and category, and the text itself is never kept.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -19,11 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arena.endpoints import inference
-from arena.models import ModerationCount, ModerationRule
+from arena.models import RULES_CACHE_KEY, ModerationCount, ModerationRule
 from arena.safety import textnorm
 
-RULES_CACHE_KEY = "arena:moderation-rules"
-RULES_CACHE_SECONDS = 60
+RULES_CACHE_SECONDS = 60  # a backstop: a save or delete drops the cached rules at once (arena/models.py)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,13 @@ def load_rules() -> Ruleset:
             ModerationRule.objects.filter(enabled=True).values_list("category", "action", "target", "pattern")
         )
         cache.set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
-    return Ruleset(rules)
+    return _compiled(tuple(tuple(rule) for rule in rules))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(rules: tuple[tuple[str, str, str, str], ...]) -> Ruleset:
+    """Compiled once per set of rules in each process, not once per turn."""
+    return Ruleset(list(rules))
 
 
 def check(text: str, target: str, rules: Ruleset, pos: int = 0) -> Decision | None:

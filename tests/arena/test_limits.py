@@ -233,3 +233,16 @@ async def test_characters_are_given_back_when_the_citizen_leaves_before_anything
         server.stop()
     # The whole budget is there again.
     await database_sync_to_async(limits.take)((limits.chars_per_voter(), f"unknown|{voter}", 40))
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the Redis configured by REDIS_URL")
+def test_a_redis_counter_opens_its_window_once_in_one_round_trip_and_gives_back():
+    from django.core.cache import cache
+
+    cache.delete("limits-window")
+    assert cache.count("limits-window", 2, 60) == 2
+    assert cache.count("limits-window", 1, 999) == 3  # the window is the first call's, not renewed
+    client = cache._cache.get_client(write=True)
+    assert 0 < client.ttl(cache.make_key("limits-window")) <= 60
+    limits.give_back([("limits-window", 3)])
+    assert cache.get("limits-window") == 0

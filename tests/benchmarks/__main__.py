@@ -10,7 +10,7 @@ BENCHMARKS = [
     "tests.benchmarks.bench_redteam",
     "tests.benchmarks.bench_active_sampling",
     "tests.benchmarks.bench_ax_catalog",
-    "tests.benchmarks.bench_arena_streaming",
+    "tests.benchmarks.bench_relay",
     "tests.benchmarks.bench_topology",
     "tests.benchmarks.bench_canaries",
 ]

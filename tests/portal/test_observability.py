@@ -217,7 +217,9 @@ async def test_a_battles_log_lines_hold_no_prompt_answer_or_address(live_portal,
 @pytest.fixture
 def pacer():
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.benchmarks.pacer", "0", "10", "20"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "tests.benchmarks.stamp_pacer", "0", "10", "20"],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     url = f"http://127.0.0.1:{process.stdout.readline().strip()}/v1"
     yield url

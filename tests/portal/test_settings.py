@@ -61,7 +61,7 @@ def test_database_and_redis_urls_switch_to_services():
     assert found["db"] == "django.db.backends.postgresql"
     assert found["db_name"] == "test"
     assert found["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"] == "core.redis_cache.RedisCache"  # Django's, one client per pool
     assert found["broker"] == "redis://127.0.0.1:6379/3"
     assert found["eager"] is False
 
