@@ -777,12 +777,12 @@ async def complete(
     params: dict[str, Any] | None = None,
     timeouts: Timeouts = Timeouts(),
     max_attempts: int = 3,
-    client: httpx.AsyncClient | None = None,
+    session: aiohttp.ClientSession | None = None,
 ) -> Completion:
     """One whole chat completion through `stream_chat` (same limits, same errors)."""
     text, reasoning, finish = [], [], None
     async for item in stream_chat(
-        endpoint, messages, params=params, timeouts=timeouts, max_attempts=max_attempts, client=client
+        endpoint, messages, params=params, timeouts=timeouts, max_attempts=max_attempts, session=session
     ):
         if isinstance(item, Delta):
             text.append(item.content)
@@ -795,9 +795,7 @@ async def complete(
 PROBE_MESSAGES = ({"role": "user", "content": "안녕하세요. 한 문장으로 인사해 주세요."},)
 
 
-async def probe(
-    endpoint: Endpoint, *, timeout: float = 20.0, client: httpx.AsyncClient | None = None
-) -> None:
+async def probe(endpoint: Endpoint, *, timeout: float = 20.0) -> None:
     """Can the endpoint chat? One short real chat completion must finish with some text; listing the
     models is not enough (a server can list its models and fail every completion). Raises
     InferenceError otherwise: a timeout is `timeout_*`, an answer without text is `empty`."""
@@ -807,7 +805,6 @@ async def probe(
         params={"max_tokens": 16, "temperature": 0},
         timeouts=Timeouts(connect=min(5.0, timeout), first_token=timeout, idle=timeout, total=timeout),
         max_attempts=1,
-        client=client,
     )
     if not (result.text.strip() or result.reasoning.strip()):
         raise InferenceError("empty", "the chat completion finished without any text", retryable=True)
