@@ -22,9 +22,9 @@ CREATE TEMP TABLE bench_versions AS
 INSERT INTO arena_battle (
     id, voter, model_a_id, model_b_id, model_a_version, model_b_version, pair_probability, status, failure,
     in_turn, turn_count, language, chars_a, chars_b, headers_a, headers_b, lists_a, lists_b, bold_a, bold_b,
-    identity_leak, created_at)
+    identity_leak, created_at, pair_weight)
   SELECT gen_random_uuid(), 'bench', va.id, vb.id, 'v1', 'v1', 0.01, 'voted', '', false, 1, 'ko',
-         0, 0, 0, 0, 0, 0, 0, 0, false, now() - (random() * interval '56 days')
+         0, 0, 0, 0, 0, 0, 0, 0, false, now() - (random() * interval '56 days'), 1.0
   FROM (SELECT g, floor(random() * %(m)s)::int AS ia, 1 + floor(random() * (%(m)s - 1))::int AS step
         FROM generate_series(1, %(n)s) AS g) d
   JOIN bench_versions va ON va.idx = d.ia

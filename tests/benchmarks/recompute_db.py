@@ -33,14 +33,15 @@ CREATE TEMP TABLE bench_battles AS
 INSERT INTO arena_battle (
     id, voter, model_a_id, model_b_id, model_a_version, model_b_version, pair_probability, status, failure,
     in_turn, turn_count, language, chars_a, chars_b, headers_a, headers_b, lists_a, lists_b, bold_a, bold_b,
-    identity_leak, created_at)
+    identity_leak, created_at, pair_weight)
   SELECT id, 'bench-' || (n %% 50000), model_a, model_b, 'v1', 'v1', 2.0 / (%(m)s * (%(m)s - 1)), 'voted',
          '', false, turns, CASE WHEN u_lang < 0.8 THEN 'ko' ELSE 'other' END, len_a, len_b, 0, 0, n %% 4, 0,
-         0, 0, false, now()
+         0, 0, false, now(), 1.0
   FROM bench_battles;
-INSERT INTO arena_vote (battle_id, choice, voter, seconds_after_last_token, inclusion, created_at)
+INSERT INTO arena_vote (
+    battle_id, choice, voter, seconds_after_last_token, inclusion, created_at, network, trust, weight)
   SELECT id, choice, 'bench-' || (n %% 50000), 8.0,
-         CASE WHEN n %% 50 = 0 THEN 'too_fast' ELSE 'valid' END, now()
+         CASE WHEN n %% 50 = 0 THEN 'too_fast' ELSE 'valid' END, now(), '', '', 1.0
   FROM bench_battles ORDER BY n;
 ANALYZE arena_battle; ANALYZE arena_vote;
 """
