@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import channel_layers
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -33,11 +33,19 @@ def _cache() -> tuple[bool, str]:
 
 
 async def _channel_roundtrip() -> bool:
-    layer = get_channel_layer()
-    channel = await layer.new_channel("healthz.")
-    await layer.send(channel, {"type": "healthz.ping"})
-    message = await asyncio.wait_for(layer.receive(channel), timeout=2)
-    return message.get("type") == "healthz.ping"
+    # A layer of the probe's own, built from the same settings: it reaches the same Redis, and a
+    # receive left pending on the process's shared layer by another event loop (channels_redis allows
+    # one loop per layer) cannot make a healthy node report itself unready.
+    layer = channel_layers.make_backend("default")
+    try:
+        channel = await layer.new_channel("healthz.")
+        await layer.send(channel, {"type": "healthz.ping"})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+        return message.get("type") == "healthz.ping"
+    finally:
+        close = getattr(layer, "close_pools", None)  # the Redis layer's connections; memory has none
+        if close is not None:
+            await close()
 
 
 def _channel_layer() -> tuple[bool, str]:

@@ -475,6 +475,8 @@ class Topology:
                 "--model-id",
                 f"pace-{name}",
                 "--internal",
+                *("--checkpoint", f"sha256:pace-{name}", "--licence", "Apache-2.0"),
+                *("--statement", "시험용 모델입니다.", "--signed-by", "토폴로지 시험"),
             )
 
     def _certificate(self) -> tuple[Path, Path]:

@@ -76,6 +76,42 @@ def test_bad_input_changes_nothing(extra, says):
     assert not Team.objects.exclude(code="").exists()
 
 
+SIGNED = ("--checkpoint", "sha256:x1", "--licence", "Apache-2.0", "--statement", "같은 모델입니다.")
+
+
+def test_a_version_registered_with_its_attestation_may_be_sampled_and_without_it_never():
+    plain = register("--base-url", PUBLIC, "--model-id", "x0")
+    assert "not attested" in plain
+    out = register(
+        *("--model", "X-2", "--base-url", PUBLIC, "--model-id", "x2"),
+        *SIGNED,
+        *("--signed-by", "홍 책임", "--params-total", "8000000000", "--open-weights"),
+    )
+    assert ", attested" in out
+    assert list(ModelEndpoint.objects.available().values_list("model_id", flat=True)) == ["x2"]
+    attestation = ModelEndpoint.objects.get(model_id="x2").attestation
+    assert (attestation.signed_by_name, attestation.params_total, attestation.open_weights) == (
+        "홍 책임",
+        8_000_000_000,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        (SIGNED, "--signed-by"),  # half an attestation is refused before anything is written
+        # A refused attestation (active parameters above the total) leaves no unattested version behind.
+        (SIGNED + ("--signed-by", "홍", "--params-total", "10", "--params-active", "20"), "nothing was"),
+    ],
+)
+def test_a_refused_attestation_registers_nothing(extra, says):
+    with pytest.raises(CommandError) as refused:
+        register("--base-url", PUBLIC, "--model-id", "x", *extra)
+    assert says in str(refused.value)
+    assert ModelEndpoint.objects.count() == 0
+
+
 def test_a_public_host_and_a_second_key_of_the_same_team_are_accepted(monkeypatch):
     monkeypatch.setenv("TEAM_X_LARGE_KEY", "sk-large")
     register("--base-url", PUBLIC, "--model-id", "x", "--team-code", "X", "--api-key-env", "TEAM_X_LARGE_KEY")

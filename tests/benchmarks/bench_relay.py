@@ -463,6 +463,8 @@ class Portal(WebsocketRelay):
                 "register_endpoint",
                 *("--team", f"Bench Team {side}", "--model", f"pace-{side}", "--model-id", f"pace-{side}"),
                 *("--base-url", f"http://127.0.0.1:{self.pacer_port}/v1", "--internal"),
+                *("--checkpoint", f"sha256:pace-{side}", "--licence", "Apache-2.0"),
+                *("--statement", "벤치마크용 모델입니다.", "--signed-by", "벤치마크"),
             )
         command = [sys.executable, "-m", "gunicorn", "portal.routing:application"]
         command += [
