@@ -28,7 +28,8 @@ def answer_then_stall(n):
 SCENARIOS = {
     "left": answer_then_stall,
     "right": answer_then_stall,
-    "refuses": lambda n: [head(401, "application/json"), b'{"error": {"message": "invalid api key"}}'],
+    # Refuses a second after the request, so the slow side's first words are on screen by then.
+    "refuses": lambda n: [1.0, head(401, "application/json"), b'{"error": {"message": "invalid api key"}}'],
     "talks_slowly": lambda n: [head(), sse(chunk("천천히 ")), 20.0, sse(chunk("말합니다")), sse("[DONE]")],
 }
 
