@@ -33,6 +33,8 @@ validators cost more per call than the whole scan of a sentence; tests check the
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,7 +110,8 @@ _NUMBER = re.compile(
 )
 # The same shapes one by one, to try the next when a match fails its check.
 _ONE_BRANCH = {
-    name: re.compile(rb"[0-9](?:" + shape + rb")(?![0-9]|[-.][0-9])") for name, shape in _SHAPES.items()
+    name: re.compile(rb"[0-9](?P<" + name.encode() + rb">" + shape + rb")(?![0-9]|[-.][0-9])")
+    for name, shape in _SHAPES.items()
 }
 
 # Phones written with a country code or a bracket first: "+82 10-…", "(02) 1234-5678", "(010)1234-5678".
@@ -160,6 +163,8 @@ _REGION_NAMES = (
     "울산",
 )
 _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# Every real "MMDD" (29 February included: its year is checked apart), looked up instead of parsed.
+_MONTH_DAYS = frozenset(f"{month:02}{day:02}" for month in range(1, 13) for day in range(1, _DAYS[month] + 1))
 _CENTURY = {
     "1": 1900,
     "2": 1900,
@@ -185,10 +190,9 @@ def registration_kind(digits: str) -> str | None:
     if len(digits) != 13:
         return None
     century = _CENTURY.get(digits[6])
-    month, day = int(digits[2:4]), int(digits[4:6])
-    if century is None or not 1 <= month <= 12 or not 1 <= day <= _DAYS[month]:
+    if century is None or digits[2:6] not in _MONTH_DAYS:
         return None
-    if month == 2 and day == 29:
+    if digits[2:6] == "0229":
         year = century + int(digits[:2])
         if year % 4 or (year % 100 == 0 and year % 400):
             return None
@@ -199,7 +203,11 @@ _DOUBLED = str.maketrans("0123456789", "0246813579")  # 2d, less 9 when two digi
 
 
 def luhn_valid(digits: str) -> bool:
-    return sum(map(int, digits[::-2] + digits[-2::-2].translate(_DOUBLED))) % 10 == 0
+    # The digits' code points summed in C, less 48 ("0") each.
+    return (sum((digits[::-2] + digits[-2::-2].translate(_DOUBLED)).encode()) - 48 * len(digits)) % 10 == 0
+
+
+_BRN_KEYS = (1, 3, 7, 1, 3, 7, 1, 3)
 
 
 def brn_valid(digits: str) -> bool:
@@ -207,11 +215,11 @@ def brn_valid(digits: str) -> bool:
     again (python-stdnum 2.2 checks only the structure)."""
     if len(digits) != 10 or digits[:3] < "101" or digits[3:5] == "00" or digits[5:9] == "0000":
         return False
-    d = [ord(c) - 48 for c in digits]
-    total = (
-        sum(x * k for x, k in zip(d[:8], (1, 3, 7, 1, 3, 7, 1, 3), strict=True)) + d[8] * 5 + d[8] * 5 // 10
-    )
-    return (10 - total % 10) % 10 == d[9]
+    d = digits.encode()
+    ninth = d[8] - 48
+    # The products over the code points, less 48 ("0") times the keys' sum (26), in C.
+    total = sum(map(operator.mul, d[:8], _BRN_KEYS)) - 48 * 26 + ninth * 5 + ninth * 5 // 10
+    return (10 - total % 10) % 10 == d[9] - 48
 
 
 def ean13_valid(digits: str) -> bool:
@@ -221,28 +229,17 @@ def ean13_valid(digits: str) -> bool:
     return (10 - total % 10) % 10 == ord(digits[12]) - 48
 
 
-_OWN_WORDS = (
-    "번호",
-    "송장",
-    "바코드",
-    "order",
-    "Order",
-    "ORDER",
-    "case",
-    "Case",
-    "ticket",
-    "tracking",
-    "no",
-    "#",
-)
+# Words one of which _OWN_CONTEXT needs: a cheap test (plain words, one C search) before the full one.
+_OWN_WORDS = re.compile("번호|송장|바코드|order|Order|ORDER|case|Case|ticket|tracking|no|#")
 
 
 def _own_context(text: str, start: int) -> bool:
     """Does the number at `start` follow its own order/case/receipt word?"""
-    window = text[max(0, start - 14) : start]
-    if not any(word in window for word in _OWN_WORDS):
+    window_start = max(0, start - 14)
+    # (endpos makes `$` match at `start`, as on a slice; neither pattern looks behind.)
+    if _OWN_WORDS.search(text, window_start, start) is None:
         return False
-    return _OWN_CONTEXT.search(window) is not None
+    return _OWN_CONTEXT.search(text, window_start, start) is not None
 
 
 _PHONE_SHAPES = frozenset(("mobile", "landline", "representative"))
@@ -303,31 +300,43 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
     return kind, start
 
 
-def _numbers(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
+# Where a shape fails its check, the shapes after it that may still fit at the same digit.
+_LATER = {name: tuple(_ONE_BRANCH[other] for other in _BRANCHES[i + 1 :]) for i, name in enumerate(_BRANCHES)}
+
+
+def _numbers(text: str, data: bytes, out: list[Candidate]) -> None:
+    # Without an account word anywhere, an account-shaped number (the last shape: nothing to retry)
+    # is nothing: skip it without taking it apart.
+    no_accounts = _ACCOUNT_CONTEXT.search(text) is None
     pos = 0
     search = _NUMBER.search
+    append = out.append
     while (m := search(data, pos)) is not None:
         start, end = m.span()
         name = m.lastgroup
-        direct = _DIRECT.get(name)
-        if direct is None and name == "rrn":
-            raw = m.group()
-            # Written with a hyphen or a dot, a real date (checked by the pattern, but for 29 February)
-            # is a registration number whatever stands around it.
-            if (b"-" in raw or b"." in raw) and raw[2:6] != b"0229":
-                direct = "frn" if raw[-7] in b"5678" else "rrn"
-        if direct is not None:  # phones, coded licences, hyphenated registration numbers
-            yield _PRIORITY[direct], direct, start, end
+        kind = _DIRECT.get(name)
+        if kind is None:
+            if name == "account" and no_accounts:
+                pos = start + 1
+                continue
+            if name == "rrn":
+                raw = m.group()
+                # Written with a hyphen or a dot, a real date (checked by the pattern, but for 29
+                # February) is a registration number whatever stands around it.
+                if (b"-" in raw or b"." in raw) and raw[2:6] != b"0229":
+                    kind = "frn" if raw[-7] in b"5678" else "rrn"
+        if kind is not None:  # phones, coded licences, hyphenated registration numbers
+            append((start, _PRIORITY[kind], start - end, end, kind))
             pos = end
             continue
         found = _classify(name, m.group(), text, start, end)
         if found is None:
             # Failed its check: a later shape may still fit here (a Luhn-failing 16 digits can be an
             # account), else move on past this digit.
-            for other in _BRANCHES[_BRANCHES.index(name) + 1 :]:
-                retry = _ONE_BRANCH[other].match(data, start)
+            for shape in _LATER[name]:
+                retry = shape.match(data, start)
                 if retry is not None:
-                    found = _classify(other, retry.group(), text, start, retry.end())
+                    found = _classify(retry.lastgroup, retry.group(), text, start, retry.end())
                     if found is not None:
                         end = retry.end()
                         break
@@ -335,14 +344,14 @@ def _numbers(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
             pos = start + 1
             continue
         kind, start = found
-        yield _PRIORITY[kind], kind, start, end
+        append((start, _PRIORITY[kind], start - end, end, kind))
         pos = end
 
 
 # --- e-mail, passports -------------------------------------------------------------------------------
 
 
-def _emails(data: bytes) -> Iterator[tuple[int, str, int, int]]:
+def _emails(data: bytes) -> Iterator[Candidate]:
     last_end = 0
     for at in _EMAIL_AT.finditer(data):
         local_end = at.start()
@@ -357,10 +366,10 @@ def _emails(data: bytes) -> Iterator[tuple[int, str, int, int]]:
         if domain is None:
             continue
         last_end = domain.end()
-        yield 0, "email", start, domain.end()
+        yield start, _PRIORITY["email"], start - domain.end(), domain.end(), "email"
 
 
-def _passports(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
+def _passports(text: str, data: bytes) -> Iterator[Candidate]:
     for m in _PASSPORT.finditer(data):
         start = m.start()
         if start and chr(data[start - 1]).isalnum():
@@ -368,7 +377,7 @@ def _passports(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
         # The old letter + 8 digits form looks like many product codes: only near 여권/passport.
         if m.group("old") and not _near(_PASSPORT_CONTEXT, text, start, m.end()):
             continue
-        yield _PRIORITY["passport"], "passport", start, m.end()
+        yield start, _PRIORITY["passport"], start - m.end(), m.end(), "passport"
 
 
 # --- registration numbers in words: "앞자리 770823, 뒷자리 1234563" -------------------------------------
@@ -379,15 +388,16 @@ _BACK_PART = re.compile(
 _FRONT_PART = re.compile(r"(?<![0-9])([0-9]{6})(?![0-9])")
 
 
-def _split_registrations(text: str) -> Iterator[tuple[int, str, int, int]]:
+def _split_registrations(text: str) -> Iterator[Candidate]:
     for m in _BACK_PART.finditer(text):
         back_start, back_end = m.span(1)
-        yield _PRIORITY["rrn"], "rrn", back_start, back_end
+        yield back_start, _PRIORITY["rrn"], back_start - back_end, back_end, "rrn"
         front = None
         for f in _FRONT_PART.finditer(text, max(0, m.start() - 30), m.start()):
             front = f
         if front is not None and registration_kind(front.group(1) + m.group(1)):
-            yield _PRIORITY["rrn"], "rrn", front.start(1), front.end(1)
+            front_start, front_end = front.span(1)
+            yield front_start, _PRIORITY["rrn"], front_start - front_end, front_end, "rrn"
 
 
 # --- addresses ---------------------------------------------------------------------------------------
@@ -423,18 +433,26 @@ _DETAIL = re.compile(
     r"(?:\s?[,.]?\s?(?:지하\s?)?[0-9]{1,4}(?:동|층|호)(?:\s?[0-9]{1,4}(?:층|호))*)?"
     r"(?:\s?\([가-힣0-9]+(?:,\s?[가-힣0-9]+)*\))?"
 )
-_UNIT = re.compile(r"[0-9][0-9]{0,3}동 ?[0-9]{1,4}호")  # a set first: the engine skips ahead
+# An apartment unit is "[0-9]{1,4}동 ?[0-9]{1,4}호"; found from its 동 (a literal first: the engine
+# looks for that one character, not at every digit), the digits before it counted after.
+_UNIT_TAIL = re.compile(r"동 ?[0-9]{1,4}호")
+_UNIT_DIGITS = re.compile(r"[0-9]{1,4}\Z")  # \Z, not $: never before a newline
 _COMPLEX = re.compile(r"[가-힣A-Za-z0-9]+(?:아파트|빌라|맨션|오피스텔|주공|단지|하이츠|캐슬|타워) ?$")
 
 
-def _addresses(text: str) -> Iterator[tuple[int, str, int, int]]:
+def _addresses(text: str) -> Iterator[Candidate]:
     last_end = 0
+    reverse = text[::-1]  # once: each head is matched backwards from its road or dong word
+    length = len(text)
     for m in _ADDRESS_ANCHOR.finditer(text):
         suffix_end = m.end()
         if suffix_end <= last_end:
             continue
-        window = text[max(0, suffix_end - HEAD_WINDOW) : suffix_end][::-1]
-        head = (_REV_ROAD if m.group() in "로길" else _REV_LOT).match(window)
+        # (On the reversed text up to HEAD_WINDOW characters back: the patterns look ahead only, so
+        # pos and endpos read as the slice would.)
+        head = (_REV_ROAD if m.group() in "로길" else _REV_LOT).match(
+            reverse, length - suffix_end, length - max(0, suffix_end - HEAD_WINDOW)
+        )
         if head is None:
             continue
         building = _BUILDING.match(text, suffix_end)
@@ -443,15 +461,23 @@ def _addresses(text: str) -> Iterator[tuple[int, str, int, int]]:
         detail = _DETAIL.match(text, building.end())
         end = detail.end() if detail else building.end()
         last_end = end
-        yield _PRIORITY["address"], "address", suffix_end - head.end(), end
+        start = length - head.end()
+        yield start, _PRIORITY["address"], start - end, end, "address"
     if "호" in text:
         # An apartment unit after the complex's name identifies a home without any street.
-        for unit in _UNIT.finditer(text):
-            complex_name = _COMPLEX.search(text, max(0, unit.start() - 24), unit.start())
+        for unit in _UNIT_TAIL.finditer(text):
+            digits = _UNIT_DIGITS.search(text, max(0, unit.start() - 4), unit.start())
+            if digits is None:
+                continue
+            start, end = digits.start(), unit.end()
+            complex_name = _COMPLEX.search(text, max(0, start - 24), start)
             if complex_name is not None:
-                yield _PRIORITY["address"], "address", complex_name.start(), unit.end()
+                yield complex_name.start(), _PRIORITY["address"], complex_name.start() - end, end, "address"
 
 
+# A candidate finding: (start, priority, start - end, end, kind), so that candidates sort as they are
+# by position, then the stronger kind, then the longer span.
+Candidate = tuple[int, int, int, int, str]
 _PRIORITY = {
     "email": 0,
     "rrn": 1,
@@ -466,68 +492,69 @@ _PRIORITY = {
 }
 
 
-def _by_position(candidate: tuple[int, str, int, int]) -> tuple[int, int, int]:
-    priority, _kind, start, end = candidate
-    return start, priority, start - end
-
-
-def findings_in(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every finding in already normalised text, non-overlapping, in order."""
-    if not text:
-        return []
+def _candidates(text: str) -> list[Candidate]:
     data = text.encode("ascii", "replace")  # one byte per character: offsets are the same
-    candidates: list[tuple[int, str, int, int]] = []
+    candidates: list[Candidate] = []
     if any(digit in data for digit in b"0123456789"):
-        candidates.extend(_numbers(text, data))
+        _numbers(text, data, candidates)
         if b"+" in data or b"(" in data:
             for m in _PREFIXED_PHONE.finditer(data):
-                candidates.append((_PRIORITY["phone"], "phone", m.start(), m.end()))
+                start, end = m.span()
+                candidates.append((start, _PRIORITY["phone"], start - end, end, "phone"))
         candidates.extend(_passports(text, data))
         candidates.extend(_addresses(text))
         if "뒷" in text or "뒤" in text:
             candidates.extend(_split_registrations(text))
     if b"@" in data or b"at]" in data.lower() or b"at)" in data.lower():
         candidates.extend(_emails(data))
-    if not candidates:
-        return []
-    # In order of position; where two overlap, the stronger kind wins, then the longer span.
-    candidates.sort(key=_by_position)
-    chosen: list[tuple[int, int, str]] = []
-    ranks: list[tuple[int, int]] = []
-    for priority, kind, start, end in candidates:
-        if not chosen or start >= chosen[-1][1]:
-            chosen.append((start, end, kind))
-            ranks.append((priority, start - end))
+    return candidates
+
+
+def _chosen(text: str) -> list[Candidate]:
+    """Every finding in already normalised text as its candidate, non-overlapping, in order."""
+    candidates = _candidates(text) if text else []
+    # In order of position; where two overlap, the stronger kind wins, then the longer span. (The
+    # tuples sort so as they are; each pass gives its candidates in order, which the sort merges.)
+    candidates.sort()
+    chosen: list[Candidate] = []
+    last_end = 0
+    for candidate in candidates:
+        start = candidate[0]
+        if start >= last_end:
+            chosen.append(candidate)
+            last_end = candidate[3]
             continue
-        rank = (priority, start - end)
+        rank = candidate[1:3]
         first = len(chosen) - 1
-        while first and start < chosen[first - 1][1]:
+        while first and start < chosen[first - 1][3]:
             first -= 1
-        if all(ranks[i] > rank for i in range(first, len(chosen))):
-            del chosen[first:], ranks[first:]
-            chosen.append((start, end, kind))
-            ranks.append(rank)
+        if all(other[1:3] > rank for other in chosen[first:]):
+            del chosen[first:]
+            chosen.append(candidate)
+            last_end = candidate[3]
     return chosen
+
+
+def findings_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every finding in already normalised text, non-overlapping, in order."""
+    return [(start, end, kind) for start, _priority, _length, end, kind in _chosen(text)]
 
 
 def redact(text: str) -> Redaction:
     if not text:
         return Redaction(text, ())
     normalized = textnorm.normalize(text)
-    found = findings_in(normalized.text)
+    chosen = _chosen(normalized.text)
+    if not chosen:
+        return Redaction(text if normalized.identical else normalized.render_judged((), (), ()), ())
+    # Columns, so that mapping the spans back and building the findings loop in C, not per finding.
+    starts, _priorities, _lengths, ends, kinds = zip(*chosen, strict=True)
     if normalized.identical:
-        if not found:
-            return Redaction(text, ())
-        parts, last = [], 0
-        for start, end, kind in found:
-            parts.append(text[last:start])
-            parts.append(PLACEHOLDERS[kind])
-            last = end
-        parts.append(text[last:])
-        return Redaction("".join(parts), tuple(Finding(kind, start, end) for start, end, kind in found))
-    span = normalized.source_span
-    findings = tuple(Finding(kind, *span(start, end)) for start, end, kind in found)
-    rendered = normalized.render_judged((start, end, PLACEHOLDERS[kind]) for start, end, kind in found)
+        s_starts, s_ends = starts, ends
+    else:
+        s_starts, s_ends = normalized.source_spans(starts, ends)
+    rendered = normalized.render_judged(starts, ends, map(PLACEHOLDERS.__getitem__, kinds))
+    findings = tuple(map(tuple.__new__, itertools.repeat(Finding), zip(kinds, s_starts, s_ends, strict=True)))
     return Redaction(rendered, findings)
 
 

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # Category Cf as of Unicode 14 (Python 3.11), plus the tag block as a whole; a test checks this
@@ -192,19 +194,43 @@ class Normalized:
             return v_end if offset <= t_end else offset - t_end + v_end
         return v_start if offset < t_end else offset - t_end + v_end
 
-    def render_judged(self, replacements: Iterable[tuple[int, int, str]]) -> str:
-        """The source without invisible characters, each (start, end, new) span of .text (in order,
-        not overlapping) replaced: one slice of the visible text per span, no per-span lookups."""
+    def render_judged(self, starts: Sequence[int], ends: Sequence[int], news: Iterable[str]) -> str:
+        """The source without invisible characters, each span starts[i]:ends[i] of .text (in order, not
+        overlapping) replaced by news[i]. Where no character changed length the spans are spans of the
+        visible text already, and every slice is cut in C: no Python per span."""
         visible = self.source if self.visible_text is None else self.visible_text
+        if not self._edits:
+            gaps = map(visible.__getitem__, map(slice, itertools.chain((0,), ends), starts))
+            return (
+                "".join(itertools.chain.from_iterable(zip(gaps, news, strict=True)))
+                + visible[ends[-1] if ends else 0 :]
+            )
         parts: list[str] = []
         last = 0
-        for start, end, new in replacements:
+        for start, end, new in zip(starts, ends, news, strict=True):
             v_start = self.visible_offset(start)
             parts.append(visible[last : max(last, v_start)])
             parts.append(new)
             last = max(last, self.visible_offset(end, end=True))
         parts.append(visible[last:])
         return "".join(parts)
+
+    def source_spans(self, starts: Sequence[int], ends: Sequence[int]) -> tuple[Sequence[int], Sequence[int]]:
+        """`source_span` for many spans of .text at once (in order, not overlapping), as the starts and
+        the ends. When only invisible characters were removed (the usual disguise) each offset moves
+        by the removed characters before it: one bisect each, mapped in C."""
+        if self._edits:
+            spans = [self.source_span(start, end) for start, end in zip(starts, ends, strict=True)]
+            return [start for start, _ in spans], [end for _, end in spans]
+        if not self.dropped:
+            return starts, ends
+        at = self._dropped_at
+        # A start skips removed characters at its offset, an end stops before them (see source_offset);
+        # a span is never empty, so its end never falls before its start.
+        return (
+            list(map(operator.add, starts, map(bisect.bisect_right, itertools.repeat(at), starts))),
+            list(map(operator.add, ends, map(bisect.bisect_left, itertools.repeat(at), ends))),
+        )
 
     def source_offset(self, offset: int, *, end: bool = False) -> int:
         """Where `offset` of .text falls in .source. Inside an edit a start snaps to the edit's start
