@@ -21,8 +21,9 @@ what is shown, sent and stored, so the citizen's own characters survive everywhe
 
 Speed: text that is already plain (ASCII and Hangul syllables) costs one regex scan. Invisible
 characters are removed with one regex substitution. What is left is found as runs between plain
-characters; a run NFKC leaves alone, or a full-width one it maps one to one, costs one C call, and
-only the rest is taken apart character by character.
+characters; a run NFKC leaves alone costs one C call, and so does a whole stretch of full-width forms
+with plain characters between them (NFKC maps it one to one); only the rest is taken apart character
+by character.
 """
 
 from __future__ import annotations
@@ -55,37 +56,47 @@ _DROP_EXACT = re.compile(
     f"(?:(?![\u200d\ufe0e\ufe0f])[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
     f"|(?<![{_PICTOGRAPH}])\u200d|\u200d(?![{_PICTOGRAPH}])|(?<![{_PICTOGRAPH}])[\ufe0e\ufe0f])+"
 )
-# Without a joiner or selector next to a pictograph every invisible character goes, and a pattern
-# that starts with a character set lets the engine skip ahead in C (the exact one cannot).
-_INVISIBLE_SET = f"[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
-# (Written "[x][x]*", not "[x]+": Python's engine only skips ahead when a pattern starts with a set.)
-_DROP_ALL = re.compile(f"{_INVISIBLE_SET}{_INVISIBLE_SET}*")
 _KEEPABLE = re.compile(f"[{_PICTOGRAPH}][\u200d\ufe0e\ufe0f]")
-
-
-# The same without the characters outside the Basic Multilingual Plane: a class with astral ranges
-# costs the engine about four times as much per character, and most text has none.
-_BMP_INVISIBLE_SET = (
-    "["
-    + "".join(
-        part
-        for part in re.findall(r".-.|.", f"{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}")
-        if ord(part[0]) < 0x10000
-    )
-    + "]"
-)
+# Without a joiner or selector next to a pictograph every invisible character goes: found by
+# patterns that start with a character set (so the engine skips ahead in C; the exact one cannot),
+# the Basic Multilingual Plane apart from the rest. The engine scans a class of many astral ranges
+# about seven times slower than one of BMP characters or of one or two astral ranges; the astral
+# invisible characters lie in two stretches (format characters and musical controls, then the tag and
+# selector blocks; a test checks it), so those are scanned for and only what is found is checked.
+_INVISIBLE_PARTS = re.findall(r".-.|.", f"{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}")
+_BMP_INVISIBLE_SET = "[" + "".join(part for part in _INVISIBLE_PARTS if ord(part[0]) < 0x10000) + "]"
+# (Written "[x][x]*", not "[x]+": Python's engine only skips ahead when a pattern starts with a set.)
 _DROP_BMP = re.compile(f"{_BMP_INVISIBLE_SET}{_BMP_INVISIBLE_SET}*")
+_ASTRAL_INVISIBLE = re.compile(
+    "[" + "".join(part for part in _INVISIBLE_PARTS if ord(part[0]) >= 0x10000) + "]"
+)
+_ASTRAL_NEAR = re.compile(
+    "[\U000110bd-\U0001d17a\U000e0000-\U000e01ef][\U000110bd-\U0001d17a\U000e0000-\U000e01ef]*"
+)
 
 
-def _has_astral(text: str) -> bool:
-    """Any character beyond U+FFFF? (Two UTF-16 units for one character: one C pass, no regex.)"""
-    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+def _keeps_joiners(text: str) -> bool:
+    """Has the text a joiner or a selector beside a pictograph, which removal must keep?"""
+    return ("\u200d" in text or "\ufe0e" in text or "\ufe0f" in text) and _KEEPABLE.search(text) is not None
 
 
-def _dropper(text: str) -> re.Pattern:
-    if ("\u200d" in text or "\ufe0e" in text or "\ufe0f" in text) and _KEEPABLE.search(text):
-        return _DROP_EXACT
-    return _DROP_ALL if _has_astral(text) else _DROP_BMP
+def _invisible_spans(text: str, exact: bool) -> list[tuple[int, int]]:
+    """Spans of the characters removed, in order (two next to each other need not be one span)."""
+    if exact:
+        return [m.span() for m in _DROP_EXACT.finditer(text)]
+    spans = [m.span() for m in _DROP_BMP.finditer(text)]
+    near = [m.span() for m in _ASTRAL_NEAR.finditer(text)]
+    if near:
+        spans.extend(m.span() for start, end in near for m in _ASTRAL_INVISIBLE.finditer(text, start, end))
+        spans.sort()
+    return spans
+
+
+def _without_invisible(text: str, exact: bool) -> str:
+    if exact:
+        return _DROP_EXACT.sub("", text)
+    text = _DROP_BMP.sub("", text)
+    return _ASTRAL_INVISIBLE.sub("", text) if _ASTRAL_NEAR.search(text) else text
 
 
 DASHES = (
@@ -277,11 +288,11 @@ class Normalized:
             return self.source[start:end]
         if bisect.bisect_left(self.dropped, start) == bisect.bisect_left(self.dropped, end):
             return self.source[start:end]
-        return self._drop.sub("", self.source[start:end])
+        return _without_invisible(self.source[start:end], self._exact)
 
     @functools.cached_property
-    def _drop(self) -> re.Pattern:
-        return _dropper(self.source)
+    def _exact(self) -> bool:
+        return _keeps_joiners(self.source)
 
 
 def _digit_near(text: str, index: int, step: int) -> bool:
@@ -292,12 +303,36 @@ def _digit_near(text: str, index: int, step: int) -> bool:
     return 0 <= index < len(text) and _TABLE.get(ord(text[index]), text[index]).isdigit()
 
 
-_FULL_WIDTH_RUN = re.compile("[\uff01-\uff5e\u3000 ]+")
+# Full-width forms (and the ideographic space) with nothing but plain characters between them. NFKC
+# maps such a stretch one to one, each form to its ASCII character (what _TABLE says too) and the rest
+# to itself, and nothing in it composes: one C call for a whole full-width sentence, Hangul and all.
+_WIDE = "\uff01-\uff5e\u3000"
+# (Written "[w](?:[pw]*[w])?", not "[w](?:[p]*[w])*": one repeat of a set runs in C without a step
+# per form.)
+_WIDE_STRETCH = re.compile(f"[{_WIDE}](?:[{_PLAIN}{_WIDE}]*[{_WIDE}])?")
+_RUN_GOES_ON = re.compile(f" *[^{_PLAIN}]")
+# Runs of characters that _TABLE folds one by one (and spaces): none composes with its neighbours,
+# so str.translate gives what taking them apart would. Most disguises are such runs: a dash variant
+# between digits, circled digits, a full-width number between Hangul words.
+_TABLE_RUN = re.compile("[ " + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if cp != 0x00AD) + "]+")
 # A run NFKC leaves alone may still hold what we fold: dashes, spaces, the ideographic full stop,
 # dash look-alikes between digits.
 _NEEDS_FOLD = re.compile(
     f"[{re.escape(DASHES)}{_DIGIT_DASHES}{_SPACES}\u3002\uff61\u00b7\u2027\u2219\u22c5\u30fb\uff65\u318d]"
 )
+
+
+def _wide_stretch_end(visible: str, start: int) -> int:
+    """Where the full-width stretch at `start` ends (`start` when none starts there). Where the run
+    of special characters its last form belongs to goes on past it (other characters, or spaces and
+    then other characters), that form stays with the rest of its run, taken apart as before: what
+    follows may compose with what is folded there (a jamo after a space, ㅡ become a medial vowel)."""
+    if not ("\uff01" <= visible[start] <= "\uff5e" or visible[start] == "\u3000"):
+        return start
+    end = _WIDE_STRETCH.match(visible, start).end()
+    if _RUN_GOES_ON.match(visible, end) is not None:
+        end -= 1
+    return end
 
 
 def normalize(text: str) -> Normalized:
@@ -306,8 +341,7 @@ def normalize(text: str) -> Normalized:
     dropped: tuple[int, ...] = ()
     tags = 0
     visible = text
-    drop = _dropper(text)
-    removed = [m.span() for m in drop.finditer(text)]  # one pass finds every invisible run
+    removed = _invisible_spans(text, _keeps_joiners(text))
     if removed:
         dropped = tuple(i for start, end in removed for i in range(start, end))
         pieces, last = [], 0
@@ -316,28 +350,32 @@ def normalize(text: str) -> Normalized:
             last = end
         pieces.append(text[last:])
         visible = "".join(pieces)
-        if drop is not _DROP_BMP:
-            tags = sum(len(TAGS.findall(text, start, end)) for start, end in removed)
+        tags = len(TAGS.findall(text))  # every tag character is removed
     out: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
     cursor = 0  # next visible character not yet written
     length = 0  # characters written to out
-    for match in _SPECIAL_RUN.finditer(visible):
+    pos = 0
+    while (match := _SPECIAL_RUN.search(visible, pos)) is not None:
         start, end = match.span()
-        # A mark or a medial jamo at the start of a run composes with the plain character before it.
-        if start > cursor and _joins_previous(visible[start]):
-            start -= 1
-        if start > cursor:
-            out.append(visible[cursor:start])
-            length += start - cursor
-        cursor = end
-        run = visible[start:end]
-        if _FULL_WIDTH_RUN.fullmatch(run):
-            plain = run.translate(_TABLE)  # one to one, the ideographic space included
+        stretch_end = _wide_stretch_end(visible, start)
+        if stretch_end > start:
+            end = stretch_end
+            plain = unicodedata.normalize("NFKC", visible[start:end])
+        elif _TABLE_RUN.fullmatch(visible, start, end):
+            plain = visible[start:end].translate(_TABLE)  # one to one: a dash, circled digits, ...
         else:
+            # A mark or a medial jamo at the start of a run composes with the plain character before it.
+            if start > cursor and _joins_previous(visible[start]):
+                start -= 1
+            run = visible[start:end]
             plain = unicodedata.normalize("NFKC", run)
             if plain != run or _NEEDS_FOLD.search(run):
                 plain = ""
+        if start > cursor:
+            out.append(visible[cursor:start])
+            length += start - cursor
+        cursor = pos = end
         if plain:
             out.append(plain)
             length += len(plain)
@@ -371,7 +409,7 @@ def clean(text: str) -> str:
     relayed and stored as."""
     if not text or not _SPECIAL_RUN.search(text):
         return text
-    return _dropper(text).sub("", text)
+    return _without_invisible(text, _keeps_joiners(text))
 
 
 def fold(text: str) -> str:
