@@ -126,7 +126,8 @@ _PREFIXED_PHONE = re.compile(
 _PASSPORT = re.compile(rb"[MSRODG](?:[0-9]{3}[A-Z][0-9]{4}|(?P<old>[0-9]{8}))(?![A-Za-z0-9])")
 _EMAIL_DOMAIN = re.compile(rb" ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])")
 _EMAIL_AT = re.compile(rb"[@(\[](?:(?<=@)|(?<=[(\[])[Aa][Tt][)\]])")
-_EMAIL_LOCAL = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+# A local part, read backwards from its "@" on the reversed text.
+_REV_EMAIL_LOCAL = re.compile(rb"[A-Za-z0-9._%+-]*")
 
 CONTEXT_WINDOW = 20
 # Alternations of plain words (no IGNORECASE): the engine then skips ahead on their first letters.
@@ -353,13 +354,13 @@ def _numbers(text: str, data: bytes, out: list[Candidate]) -> None:
 
 def _emails(data: bytes) -> Iterator[Candidate]:
     last_end = 0
+    reverse = data[::-1]
+    length = len(data)
     for at in _EMAIL_AT.finditer(data):
         local_end = at.start()
         if local_end > last_end and data[local_end - 1] == 32:  # "choi @ naver.com"
             local_end -= 1
-        start = local_end
-        while start > last_end and data[start - 1] in _EMAIL_LOCAL:
-            start -= 1
+        start = length - _REV_EMAIL_LOCAL.match(reverse, length - local_end, length - last_end).end()
         if start == local_end:
             continue
         domain = _EMAIL_DOMAIN.match(data, at.end())
@@ -423,16 +424,18 @@ _REV_ROAD = re.compile(
 _REV_LOT = re.compile(rf"[동리가][가-힣0-9]{{1,7}}{_END}" + _REV_DISTRICTS % "1,2")
 HEAD_WINDOW = 64
 _ADDRESS_ANCHOR = re.compile(r"[로길동리가](?= ?(?:지하 ?|산 ?)?[0-9])")
-_BUILDING = re.compile(
+_BUILDING = (
     r" ?(?:지하 ?|산 ?)?[0-9]{1,5}(?:-[0-9]{1,4})?(?:번지)?"
     # A number followed by a unit, an exit, a thousands group or a decimal is not a building number.
     r"(?![0-9]|[.,][0-9]|가|\s?(?:km|m\b|kg|cm|킬로|미터|분|초|%|개|명|원|년|월|일|시간|번(?!지)|회|위|점|세|배|건|"
     r"호선|권|장|살|차로|차선|대|층|편|인분))"
 )
-_DETAIL = re.compile(
+_DETAIL = (
     r"(?:\s?[,.]?\s?(?:지하\s?)?[0-9]{1,4}(?:동|층|호)(?:\s?[0-9]{1,4}(?:층|호))*)?"
     r"(?:\s?\([가-힣0-9]+(?:,\s?[가-힣0-9]+)*\))?"
 )
+# Both in one match: the details are all optional, so the engine never goes back into the number.
+_BUILDING_AND_DETAIL = re.compile(_BUILDING + _DETAIL)
 # An apartment unit is "[0-9]{1,4}동 ?[0-9]{1,4}호"; found from its 동 (a literal first: the engine
 # looks for that one character, not at every digit), the digits before it counted after.
 _UNIT_TAIL = re.compile(r"동 ?[0-9]{1,4}호")
@@ -455,12 +458,10 @@ def _addresses(text: str) -> Iterator[Candidate]:
         )
         if head is None:
             continue
-        building = _BUILDING.match(text, suffix_end)
+        building = _BUILDING_AND_DETAIL.match(text, suffix_end)
         if building is None:
             continue
-        detail = _DETAIL.match(text, building.end())
-        end = detail.end() if detail else building.end()
-        last_end = end
+        end = last_end = building.end()
         start = length - head.end()
         yield start, _PRIORITY["address"], start - end, end, "address"
     if "호" in text:
