@@ -100,14 +100,23 @@ _SHAPES = {
     "account": rb"(?=(?:[ .\-]{0,3}[0-9]){9})[0-9]{1,5}(?:" + _S + rb"[0-9]{1,7}){1,3}",
 }
 _BRANCHES = list(_SHAPES)
-_NUMBER = re.compile(
-    # Every shape has at least seven more digits or separators after its first digit: the lookahead
-    # turns away years, prices and counts before any shape is tried.
-    rb"[0-9](?<![0-9][0-9])(?<![0-9][-.][0-9])(?=[0-9 .()\-]{7})(?:"
-    + b"|".join(b"(?P<" + name.encode() + b">" + shape + b")" for name, shape in _SHAPES.items())
-    # ...and that the number does not go on with a hyphen or a dot: "1546-1155-7090" is a waybill.
-    + rb")(?![0-9]|[-.][0-9])"
-)
+
+
+def _number_pattern(names: list[str]) -> re.Pattern:
+    return re.compile(
+        # Every shape has at least seven more digits or separators after its first digit: the
+        # lookahead turns away years, prices and counts before any shape is tried.
+        rb"[0-9](?<![0-9][0-9])(?<![0-9][-.][0-9])(?=[0-9 .()\-]{7})(?:"
+        + b"|".join(b"(?P<" + name.encode() + b">" + _SHAPES[name] + b")" for name in names)
+        # ...and that the number does not go on with a hyphen or a dot: "1546-1155-7090" is a waybill.
+        + rb")(?![0-9]|[-.][0-9])"
+    )
+
+
+_NUMBER = _number_pattern(_BRANCHES)
+# Without an account or bank word anywhere in the text the account shape (the last) can only fail,
+# and a failed shape moves the search on by one digit: the same search without it does that in C.
+_NUMBER_NO_ACCOUNT = _number_pattern(_BRANCHES[:-1])
 # The same shapes one by one, to try the next when a match fails its check.
 _ONE_BRANCH = {
     name: re.compile(rb"[0-9](?P<" + name.encode() + rb">" + shape + rb")(?![0-9]|[-.][0-9])")
@@ -247,9 +256,12 @@ _PHONE_SHAPES = frozenset(("mobile", "landline", "representative"))
 _DIRECT = {"mobile": "phone", "landline": "phone", "representative": "phone", "driver": "driver_license"}
 
 
-def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[str, int] | None:
+def _classify(
+    name: str, raw: bytes, text: str, start: int, end: int, accounts: bool
+) -> tuple[str, int] | None:
     """The kind of a number-shaped match and where it starts (a licence starts at its region name),
-    or None when it fails its check or its context."""
+    or None when it fails its check or its context. (`accounts`: has the text an account or bank
+    word anywhere; without one no number is near one, and no account shape is tried.)"""
     if name in _PHONE_SHAPES:
         return "phone", start
     if name == "driver":
@@ -277,6 +289,7 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
     kind = registration_kind(digits)
     if (
         kind
+        and accounts
         and b"-" not in raw
         and _ACCOUNT_CONTEXT.search(text, max(0, start - 10), start)
         and not _near(_RRN_CONTEXT, text, start, end)
@@ -287,7 +300,7 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
             kind = "brn"
         elif 13 <= len(digits) <= 19 and luhn_valid(digits):
             kind = "card"
-        elif 10 <= len(digits) <= 14 and _near(_ACCOUNT_CONTEXT, text, start, end):
+        elif accounts and 10 <= len(digits) <= 14 and _near(_ACCOUNT_CONTEXT, text, start, end):
             kind = "bank_account"
     if kind is None:
         return None
@@ -303,41 +316,38 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
 
 # Where a shape fails its check, the shapes after it that may still fit at the same digit.
 _LATER = {name: tuple(_ONE_BRANCH[other] for other in _BRANCHES[i + 1 :]) for i, name in enumerate(_BRANCHES)}
+_LATER_NO_ACCOUNT = {name: later[:-1] for name, later in _LATER.items() if name != "account"}
 
 
 def _numbers(text: str, data: bytes, out: list[Candidate]) -> None:
-    # Without an account word anywhere, an account-shaped number (the last shape: nothing to retry)
-    # is nothing: skip it without taking it apart.
-    no_accounts = _ACCOUNT_CONTEXT.search(text) is None
+    # Is there an account or bank word anywhere? Without one no number is an account (see _classify).
+    accounts = _ACCOUNT_CONTEXT.search(text) is not None
+    search = (_NUMBER if accounts else _NUMBER_NO_ACCOUNT).search
+    later_shapes = _LATER if accounts else _LATER_NO_ACCOUNT
     pos = 0
-    search = _NUMBER.search
     append = out.append
     while (m := search(data, pos)) is not None:
         start, end = m.span()
         name = m.lastgroup
         kind = _DIRECT.get(name)
-        if kind is None:
-            if name == "account" and no_accounts:
-                pos = start + 1
-                continue
-            if name == "rrn":
-                raw = m.group()
-                # Written with a hyphen or a dot, a real date (checked by the pattern, but for 29
-                # February) is a registration number whatever stands around it.
-                if (b"-" in raw or b"." in raw) and raw[2:6] != b"0229":
-                    kind = "frn" if raw[-7] in b"5678" else "rrn"
+        if kind is None and name == "rrn":
+            raw = m.group()
+            # Written with a hyphen or a dot, a real date (checked by the pattern, but for 29 February)
+            # is a registration number whatever stands around it.
+            if (b"-" in raw or b"." in raw) and raw[2:6] != b"0229":
+                kind = "frn" if raw[-7] in b"5678" else "rrn"
         if kind is not None:  # phones, coded licences, hyphenated registration numbers
             append((start, _PRIORITY[kind], start - end, end, kind))
             pos = end
             continue
-        found = _classify(name, m.group(), text, start, end)
+        found = _classify(name, m.group(), text, start, end, accounts)
         if found is None:
             # Failed its check: a later shape may still fit here (a Luhn-failing 16 digits can be an
             # account), else move on past this digit.
-            for shape in _LATER[name]:
+            for shape in later_shapes[name]:
                 retry = shape.match(data, start)
                 if retry is not None:
-                    found = _classify(retry.lastgroup, retry.group(), text, start, retry.end())
+                    found = _classify(retry.lastgroup, retry.group(), text, start, retry.end(), accounts)
                     if found is not None:
                         end = retry.end()
                         break
@@ -506,7 +516,7 @@ def _candidates(text: str) -> list[Candidate]:
         candidates.extend(_addresses(text))
         if "뒷" in text or "뒤" in text:
             candidates.extend(_split_registrations(text))
-    if b"@" in data or b"at]" in data.lower() or b"at)" in data.lower():
+    if b"@" in data or b"at]" in (lower := data.lower()) or b"at)" in lower:
         candidates.extend(_emails(data))
     return candidates
 
