@@ -80,16 +80,18 @@ def _keeps_joiners(text: str) -> bool:
     return ("\u200d" in text or "\ufe0e" in text or "\ufe0f" in text) and _KEEPABLE.search(text) is not None
 
 
-def _invisible_spans(text: str, exact: bool) -> list[tuple[int, int]]:
-    """Spans of the characters removed, in order (two next to each other need not be one span)."""
+def _invisible_spans(text: str, exact: bool) -> tuple[list[tuple[int, int]], int]:
+    """Spans of the characters removed, in order (two next to each other need not be one span), and
+    how many of them are tag characters (all of which are removed)."""
     if exact:
-        return [m.span() for m in _DROP_EXACT.finditer(text)]
+        return [m.span() for m in _DROP_EXACT.finditer(text)], len(TAGS.findall(text))
     spans = [m.span() for m in _DROP_BMP.finditer(text)]
     near = [m.span() for m in _ASTRAL_NEAR.finditer(text)]
-    if near:
-        spans.extend(m.span() for start, end in near for m in _ASTRAL_INVISIBLE.finditer(text, start, end))
-        spans.sort()
-    return spans
+    if not near:
+        return spans, 0
+    spans.extend(m.span() for start, end in near for m in _ASTRAL_INVISIBLE.finditer(text, start, end))
+    spans.sort()
+    return spans, sum(len(TAGS.findall(text, start, end)) for start, end in near)
 
 
 def _without_invisible(text: str, exact: bool) -> str:
@@ -348,9 +350,8 @@ def normalize(text: str) -> Normalized:
     if not text or not _SPECIAL_RUN.search(text):
         return Normalized(text, text)
     dropped: tuple[int, ...] = ()
-    tags = 0
     visible = text
-    removed = _invisible_spans(text, _keeps_joiners(text))
+    removed, tags = _invisible_spans(text, _keeps_joiners(text))
     if removed:
         dropped = tuple(i for start, end in removed for i in range(start, end))
         pieces, last = [], 0
@@ -359,7 +360,6 @@ def normalize(text: str) -> Normalized:
             last = end
         pieces.append(text[last:])
         visible = "".join(pieces)
-        tags = len(TAGS.findall(text))  # every tag character is removed
     out: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
     cursor = 0  # next visible character not yet written
