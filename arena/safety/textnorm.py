@@ -325,12 +325,31 @@ _RUN_GOES_ON = re.compile(f" *[^{_PLAIN}]")
 # Runs of characters that _TABLE folds one by one (and spaces): none composes with its neighbours,
 # so str.translate gives what taking them apart would. Most disguises are such runs: a dash variant
 # between digits, circled digits, a full-width number between Hangul words.
-_TABLE_RUN = re.compile("[ " + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if cp != 0x00AD) + "]+")
+_TABLE_CHARS = "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if cp != 0x00AD)
+_TABLE_RUN = re.compile(f"[ {_TABLE_CHARS}]+")
+# ...and more of them after nothing but printable ASCII ("010‐1234‐5678": one translate, not two
+# runs). (Characters of the Basic Multilingual Plane only: a class with astral ranges scans slowly.)
+_BMP_TABLE_SET = "[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if 0x00AD != cp < 0x10000) + "]"
+_TABLE_STRETCH = re.compile(f"{_BMP_TABLE_SET}(?:[\x20-\x7e{_BMP_TABLE_SET[1:-1]}]*{_BMP_TABLE_SET})?")
+# (With ASCII mapped to itself, so that translating a stretch never looks up in vain.)
+_TABLE_AND_ASCII = {**{cp: chr(cp) for cp in range(0x20, 0x7F)}, **_TABLE}
 # A run NFKC leaves alone may still hold what we fold: dashes, spaces, the ideographic full stop,
 # dash look-alikes between digits.
 _NEEDS_FOLD = re.compile(
     f"[{re.escape(DASHES)}{_DIGIT_DASHES}{_SPACES}\u3002\uff61\u00b7\u2027\u2219\u22c5\u30fb\uff65\u318d]"
 )
+
+
+def _table_stretch_end(visible: str, start: int, run_end: int) -> int:
+    """Where the stretch of table runs from the table run at `start` (ending at `run_end`) ends; the
+    last run's last fold stays with the rest of that run if it goes on (see _wide_stretch_end)."""
+    stretch = _TABLE_STRETCH.match(visible, start)
+    if stretch is None or stretch.end() <= run_end:
+        return run_end
+    end = stretch.end()
+    if _RUN_GOES_ON.match(visible, end) is not None:
+        end -= 1
+    return end
 
 
 def _wide_stretch_end(visible: str, start: int) -> int:
@@ -372,7 +391,8 @@ def normalize(text: str) -> Normalized:
             end = stretch_end
             plain = unicodedata.normalize("NFKC", visible[start:end])
         elif _TABLE_RUN.fullmatch(visible, start, end):
-            plain = visible[start:end].translate(_TABLE)  # one to one: a dash, circled digits, ...
+            end = _table_stretch_end(visible, start, end)
+            plain = visible[start:end].translate(_TABLE_AND_ASCII)  # one to one: dashes, circled digits
         else:
             # A mark or a medial jamo at the start of a run composes with the plain character before it.
             if start > cursor and _joins_previous(visible[start]):
