@@ -115,7 +115,8 @@ def _number_pattern(names: list[str]) -> re.Pattern:
 
 _NUMBER = _number_pattern(_BRANCHES)
 # Without an account or bank word anywhere in the text the account shape (the last) can only fail,
-# and a failed shape moves the search on by one digit: the same search without it does that in C.
+# and a failed shape moves the search on by one digit: the search without it does that in C. (Before
+# the first account-shaped number both find the same.)
 _NUMBER_NO_ACCOUNT = _number_pattern(_BRANCHES[:-1])
 # The same shapes one by one, to try the next when a match fails its check.
 _ONE_BRANCH = {
@@ -321,9 +322,9 @@ _LATER_NO_ACCOUNT = {name: later[:-1] for name, later in _LATER.items() if name 
 
 def _numbers(text: str, data: bytes, out: list[Candidate]) -> None:
     # Is there an account or bank word anywhere? Without one no number is an account (see _classify).
-    accounts = _ACCOUNT_CONTEXT.search(text) is not None
-    search = (_NUMBER if accounts else _NUMBER_NO_ACCOUNT).search
-    later_shapes = _LATER if accounts else _LATER_NO_ACCOUNT
+    # Looked up when a number first needs more than its shape: most short texts never ask.
+    accounts: bool | None = None
+    search = _NUMBER.search
     pos = 0
     append = out.append
     while (m := search(data, pos)) is not None:
@@ -340,11 +341,18 @@ def _numbers(text: str, data: bytes, out: list[Candidate]) -> None:
             append((start, _PRIORITY[kind], start - end, end, kind))
             pos = end
             continue
+        if accounts is None:
+            accounts = _ACCOUNT_CONTEXT.search(text) is not None
+            if not accounts:
+                search = _NUMBER_NO_ACCOUNT.search
+        if name == "account" and not accounts:
+            pos = start + 1
+            continue
         found = _classify(name, m.group(), text, start, end, accounts)
         if found is None:
             # Failed its check: a later shape may still fit here (a Luhn-failing 16 digits can be an
             # account), else move on past this digit.
-            for shape in later_shapes[name]:
+            for shape in (_LATER if accounts else _LATER_NO_ACCOUNT)[name]:
                 retry = shape.match(data, start)
                 if retry is not None:
                     found = _classify(retry.lastgroup, retry.group(), text, start, retry.end(), accounts)
@@ -455,12 +463,13 @@ _COMPLEX = re.compile(r"[가-힣A-Za-z0-9]+(?:아파트|빌라|맨션|오피스�
 
 def _addresses(text: str) -> Iterator[Candidate]:
     last_end = 0
-    reverse = text[::-1]  # once: each head is matched backwards from its road or dong word
+    reverse = ""  # made once, at the first anchor: each head is matched backwards from its word
     length = len(text)
     for m in _ADDRESS_ANCHOR.finditer(text):
         suffix_end = m.end()
         if suffix_end <= last_end:
             continue
+        reverse = reverse or text[::-1]
         # (On the reversed text up to HEAD_WINDOW characters back: the patterns look ahead only, so
         # pos and endpos read as the slice would.)
         head = (_REV_ROAD if m.group() in "로길" else _REV_LOT).match(
