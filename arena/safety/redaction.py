@@ -23,12 +23,16 @@ Kept on purpose: a Korean EAN-13 barcode (880, valid check digit, beside a produ
 right after its own order, case or receipt word (주문번호, 사건번호, 접수번호, ...), unless it has the
 hyphenated shape of a registration number.
 
-How it stays fast (30,000 characters of back-to-back personal details in a few milliseconds): the
-judged text is projected to ASCII bytes with every other character as "?", offsets unchanged, and
-each kind of anchor is found by one regex pass that starts with a character set (so the engine skips
-ahead in C): digit runs, '@', passport letters, address suffixes. Only anchors cost Python time.
-Checksums are computed here (Luhn, the NTS business-number key) because python-stdnum's general
-validators cost more per call than the whole scan of a sentence; tests check them against stdnum.
+How it stays fast (30,000 characters of back-to-back personal details in about 5 ms): the judged
+text is projected to ASCII bytes with every other character as "?", offsets unchanged, and each kind
+of anchor is found by one regex pass that starts with a character set (so the engine skips ahead in
+C): digit runs, '@', passport letters, address suffixes. Only anchors cost Python time, and as little
+as can be: a shape that cannot succeed in this text (an account without any account word) is left
+out of the search rather than tried and refused; candidates are tuples that sort as they are; the
+findings are mapped back to the source and rendered as columns, by map/zip/join in C, not span by
+span. Checksums are computed here (Luhn, the NTS business-number key) over bytes, because
+python-stdnum's general validators cost more per call than the whole scan of a sentence; tests check
+them against stdnum.
 """
 
 from __future__ import annotations

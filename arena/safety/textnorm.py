@@ -20,10 +20,12 @@ the input with invisible characters removed and the given spans (in `.text` coor
 what is shown, sent and stored, so the citizen's own characters survive everywhere nothing was judged.
 
 Speed: text that is already plain (ASCII and Hangul syllables) costs one regex scan. Invisible
-characters are removed with one regex substitution. What is left is found as runs between plain
+characters are found by two scans with cheap character classes (the Basic Multilingual Plane, and two
+astral ranges checked exactly where they hit). What is left is found as runs between plain
 characters; a run NFKC leaves alone costs one C call, and so does a whole stretch of full-width forms
-with plain characters between them (NFKC maps it one to one); only the rest is taken apart character
-by character.
+with plain characters between them (NFKC maps it one to one) or of one-to-one folds with ASCII
+between them (str.translate); only the rest is taken apart character by character. Spans of many
+findings are mapped back at once (`source_spans`, `render_judged`), without Python work per span.
 """
 
 from __future__ import annotations
