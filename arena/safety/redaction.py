@@ -29,8 +29,7 @@ of anchor is found by one regex pass that starts with a character set (so the en
 C): digit runs, '@', passport letters, address suffixes. Only anchors cost Python time, and as little
 as can be: a shape that cannot succeed in this text (an account without any account word) is left
 out of the search rather than tried and refused; candidates are tuples that sort as they are; the
-findings are mapped back to the source and rendered as columns, by map/zip/join in C, not span by
-span. Checksums are computed here (Luhn, the NTS business-number key) over bytes, because
+findings are mapped back to the source as columns, by map/zip in C, not span by span. Checksums are computed here (Luhn, the NTS business-number key) over bytes, because
 python-stdnum's general validators cost more per call than the whole scan of a sentence; tests check
 them against stdnum.
 """
@@ -571,7 +570,7 @@ def redact(text: str) -> Redaction:
     chosen = _chosen(normalized.text)
     if not chosen:
         return Redaction(text if normalized.identical else normalized.render_judged((), (), ()), ())
-    # Columns, so that mapping the spans back and building the findings loop in C, not per finding.
+    # Columns, so that mapping the spans back and building the findings run in C, not per finding.
     starts, _priorities, _lengths, ends, kinds = zip(*chosen, strict=True)
     if normalized.identical:
         s_starts, s_ends = starts, ends

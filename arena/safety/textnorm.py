@@ -25,7 +25,7 @@ astral ranges checked exactly where they hit). What is left is found as runs bet
 characters; a run NFKC leaves alone costs one C call, and so does a whole stretch of full-width forms
 with plain characters between them (NFKC maps it one to one) or of one-to-one folds with ASCII
 between them (str.translate); only the rest is taken apart character by character. Spans of many
-findings are mapped back at once (`source_spans`, `render_judged`), without Python work per span.
+findings are mapped back at once (`source_spans`), without Python work per span.
 """
 
 from __future__ import annotations
@@ -211,22 +211,22 @@ class Normalized:
 
     def render_judged(self, starts: Sequence[int], ends: Sequence[int], news: Iterable[str]) -> str:
         """The source without invisible characters, each span starts[i]:ends[i] of .text (in order, not
-        overlapping) replaced by news[i]. Where no character changed length the spans are spans of the
-        visible text already, and every slice is cut in C: no Python per span."""
+        overlapping) replaced by news[i]: one slice of the visible text per span. Where no character
+        changed length the spans are spans of the visible text already."""
         visible = self.source if self.visible_text is None else self.visible_text
-        if not self._edits:
-            gaps = map(visible.__getitem__, map(slice, itertools.chain((0,), ends), starts))
-            return (
-                "".join(itertools.chain.from_iterable(zip(gaps, news, strict=True)))
-                + visible[ends[-1] if ends else 0 :]
-            )
         parts: list[str] = []
         last = 0
-        for start, end, new in zip(starts, ends, news, strict=True):
-            v_start = self.visible_offset(start)
-            parts.append(visible[last : max(last, v_start)])
-            parts.append(new)
-            last = max(last, self.visible_offset(end, end=True))
+        if not self._edits:
+            for start, end, new in zip(starts, ends, news, strict=True):
+                parts.append(visible[last:start])
+                parts.append(new)
+                last = end
+        else:
+            for start, end, new in zip(starts, ends, news, strict=True):
+                v_start = self.visible_offset(start)
+                parts.append(visible[last : max(last, v_start)])
+                parts.append(new)
+                last = max(last, self.visible_offset(end, end=True))
         parts.append(visible[last:])
         return "".join(parts)
 
