@@ -29,9 +29,9 @@ of anchor is found by one regex pass that starts with a character set (so the en
 C): digit runs, '@', passport letters, address suffixes. Only anchors cost Python time, and as little
 as can be: a shape that cannot succeed in this text (an account without any account word) is left
 out of the search rather than tried and refused; candidates are tuples that sort as they are; the
-findings are mapped back to the source as columns, by map/zip in C, not span by span. Checksums are computed here (Luhn, the NTS business-number key) over bytes, because
-python-stdnum's general validators cost more per call than the whole scan of a sentence; tests check
-them against stdnum.
+findings are mapped back to the source as columns, by map/zip in C, not span by span. Checksums
+are computed here (Luhn, the NTS business-number key) over bytes, because python-stdnum's general
+validators cost more per call than the whole scan of a sentence; tests check them against stdnum.
 """
 
 from __future__ import annotations
