@@ -308,6 +308,18 @@ def _shifted(offsets: Sequence[int], removed_at: list[int], first_after: Callabl
     return list(map(operator.add, offsets, itertools.accumulate(steps)))
 
 
+# The dash look-alikes that, alone between plain characters, fold to one character composing with
+# nothing before them (U+1173 is itself a medial vowel).
+_LONE_DIGIT_DASHES = frozenset(_DIGIT_DASHES) - {"\u1173"}
+
+
+def _digit_dash(text: str, index: int) -> str:
+    """A dash look-alike between digits is a dash; elsewhere what NFKC makes of it."""
+    if _digit_near(text, index, -1) and _digit_near(text, index, 1):
+        return "-"
+    return _nfkc(text[index])
+
+
 def _digit_near(text: str, index: int, step: int) -> bool:
     """Is the nearest character in direction `step`, past at most one space, a digit?"""
     index += step
@@ -395,6 +407,8 @@ def normalize(text: str) -> Normalized:
         elif _TABLE_RUN.fullmatch(visible, start, end):
             end = _table_stretch_end(visible, start, end)
             plain = visible[start:end].translate(_TABLE_AND_ASCII)  # one to one: dashes, circled digits
+        elif end - start == 1 and visible[start] in _LONE_DIGIT_DASHES:
+            plain = _digit_dash(visible, start)  # "010ㅡ1234": one character for one, nothing composes
         else:
             # A mark or a medial jamo at the start of a run composes with the plain character before it.
             if start > cursor and _joins_previous(visible[start]):
@@ -416,10 +430,9 @@ def normalize(text: str) -> Normalized:
         clusters: list[tuple[int, int, list[str]]] = []  # (visible start, visible end, pieces)
         for offset, char in enumerate(run):
             index = start + offset
-            if char in _DIGIT_DASHES and _digit_near(visible, index, -1) and _digit_near(visible, index, 1):
-                piece = "-"
-            else:
-                piece = _TABLE.get(ord(char)) or _nfkc(char)
+            piece = (
+                _digit_dash(visible, index) if char in _DIGIT_DASHES else _TABLE.get(ord(char)) or _nfkc(char)
+            )
             if _joins_previous(piece[0]) and clusters:
                 v_start, _v_end, pieces = clusters[-1]
                 clusters[-1] = (v_start, index + 1, [*pieces, piece])
