@@ -23,16 +23,21 @@ Kept on purpose: a Korean EAN-13 barcode (880, valid check digit, beside a produ
 right after its own order, case or receipt word (주문번호, 사건번호, 접수번호, ...), unless it has the
 hyphenated shape of a registration number.
 
-How it stays fast (30,000 characters of back-to-back personal details in a few milliseconds): the
-judged text is projected to ASCII bytes with every other character as "?", offsets unchanged, and
-each kind of anchor is found by one regex pass that starts with a character set (so the engine skips
-ahead in C): digit runs, '@', passport letters, address suffixes. Only anchors cost Python time.
-Checksums are computed here (Luhn, the NTS business-number key) because python-stdnum's general
+How it stays fast (30,000 characters of back-to-back personal details in about 5 ms): the judged
+text is projected to ASCII bytes with every other character as "?", offsets unchanged, and each kind
+of anchor is found by one regex pass that starts with a character set (so the engine skips ahead in
+C): digit runs, '@', passport letters, address suffixes. Only anchors cost Python time, and as little
+as can be: a shape that cannot succeed in this text (an account without any account word) is left
+out of the search rather than tried and refused; candidates are tuples that sort as they are; the
+findings are mapped back to the source as columns, by map/zip in C, not span by span. Checksums
+are computed here (Luhn, the NTS business-number key) over bytes, because python-stdnum's general
 validators cost more per call than the whole scan of a sentence; tests check them against stdnum.
 """
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -98,17 +103,28 @@ _SHAPES = {
     "account": rb"(?=(?:[ .\-]{0,3}[0-9]){9})[0-9]{1,5}(?:" + _S + rb"[0-9]{1,7}){1,3}",
 }
 _BRANCHES = list(_SHAPES)
-_NUMBER = re.compile(
-    # Every shape has at least seven more digits or separators after its first digit: the lookahead
-    # turns away years, prices and counts before any shape is tried.
-    rb"[0-9](?<![0-9][0-9])(?<![0-9][-.][0-9])(?=[0-9 .()\-]{7})(?:"
-    + b"|".join(b"(?P<" + name.encode() + b">" + shape + b")" for name, shape in _SHAPES.items())
-    # ...and that the number does not go on with a hyphen or a dot: "1546-1155-7090" is a waybill.
-    + rb")(?![0-9]|[-.][0-9])"
-)
+
+
+def _number_pattern(names: list[str]) -> re.Pattern:
+    return re.compile(
+        # Every shape has at least seven more digits or separators after its first digit: the
+        # lookahead turns away years, prices and counts before any shape is tried.
+        rb"[0-9](?<![0-9][0-9])(?<![0-9][-.][0-9])(?=[0-9 .()\-]{7})(?:"
+        + b"|".join(b"(?P<" + name.encode() + b">" + _SHAPES[name] + b")" for name in names)
+        # ...and that the number does not go on with a hyphen or a dot: "1546-1155-7090" is a waybill.
+        + rb")(?![0-9]|[-.][0-9])"
+    )
+
+
+_NUMBER = _number_pattern(_BRANCHES)
+# Without an account or bank word anywhere in the text the account shape (the last) can only fail,
+# and a failed shape moves the search on by one digit: the search without it does that in C. (Before
+# the first account-shaped number both find the same.)
+_NUMBER_NO_ACCOUNT = _number_pattern(_BRANCHES[:-1])
 # The same shapes one by one, to try the next when a match fails its check.
 _ONE_BRANCH = {
-    name: re.compile(rb"[0-9](?:" + shape + rb")(?![0-9]|[-.][0-9])") for name, shape in _SHAPES.items()
+    name: re.compile(rb"[0-9](?P<" + name.encode() + rb">" + shape + rb")(?![0-9]|[-.][0-9])")
+    for name, shape in _SHAPES.items()
 }
 
 # Phones written with a country code or a bracket first: "+82 10-…", "(02) 1234-5678", "(010)1234-5678".
@@ -123,7 +139,8 @@ _PREFIXED_PHONE = re.compile(
 _PASSPORT = re.compile(rb"[MSRODG](?:[0-9]{3}[A-Z][0-9]{4}|(?P<old>[0-9]{8}))(?![A-Za-z0-9])")
 _EMAIL_DOMAIN = re.compile(rb" ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])")
 _EMAIL_AT = re.compile(rb"[@(\[](?:(?<=@)|(?<=[(\[])[Aa][Tt][)\]])")
-_EMAIL_LOCAL = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+# A local part, read backwards from its "@" on the reversed text.
+_REV_EMAIL_LOCAL = re.compile(rb"[A-Za-z0-9._%+-]*")
 
 CONTEXT_WINDOW = 20
 # Alternations of plain words (no IGNORECASE): the engine then skips ahead on their first letters.
@@ -160,6 +177,8 @@ _REGION_NAMES = (
     "울산",
 )
 _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# Every real "MMDD" (29 February included: its year is checked apart), looked up instead of parsed.
+_MONTH_DAYS = frozenset(f"{month:02}{day:02}" for month in range(1, 13) for day in range(1, _DAYS[month] + 1))
 _CENTURY = {
     "1": 1900,
     "2": 1900,
@@ -185,10 +204,9 @@ def registration_kind(digits: str) -> str | None:
     if len(digits) != 13:
         return None
     century = _CENTURY.get(digits[6])
-    month, day = int(digits[2:4]), int(digits[4:6])
-    if century is None or not 1 <= month <= 12 or not 1 <= day <= _DAYS[month]:
+    if century is None or digits[2:6] not in _MONTH_DAYS:
         return None
-    if month == 2 and day == 29:
+    if digits[2:6] == "0229":
         year = century + int(digits[:2])
         if year % 4 or (year % 100 == 0 and year % 400):
             return None
@@ -199,7 +217,11 @@ _DOUBLED = str.maketrans("0123456789", "0246813579")  # 2d, less 9 when two digi
 
 
 def luhn_valid(digits: str) -> bool:
-    return sum(map(int, digits[::-2] + digits[-2::-2].translate(_DOUBLED))) % 10 == 0
+    # The digits' code points summed in C, less 48 ("0") each.
+    return (sum((digits[::-2] + digits[-2::-2].translate(_DOUBLED)).encode()) - 48 * len(digits)) % 10 == 0
+
+
+_BRN_KEYS = (1, 3, 7, 1, 3, 7, 1, 3)
 
 
 def brn_valid(digits: str) -> bool:
@@ -207,11 +229,11 @@ def brn_valid(digits: str) -> bool:
     again (python-stdnum 2.2 checks only the structure)."""
     if len(digits) != 10 or digits[:3] < "101" or digits[3:5] == "00" or digits[5:9] == "0000":
         return False
-    d = [ord(c) - 48 for c in digits]
-    total = (
-        sum(x * k for x, k in zip(d[:8], (1, 3, 7, 1, 3, 7, 1, 3), strict=True)) + d[8] * 5 + d[8] * 5 // 10
-    )
-    return (10 - total % 10) % 10 == d[9]
+    d = digits.encode()
+    ninth = d[8] - 48
+    # The products over the code points, less 48 ("0") times the keys' sum (26), in C.
+    total = sum(map(operator.mul, d[:8], _BRN_KEYS)) - 48 * 26 + ninth * 5 + ninth * 5 // 10
+    return (10 - total % 10) % 10 == d[9] - 48
 
 
 def ean13_valid(digits: str) -> bool:
@@ -221,37 +243,29 @@ def ean13_valid(digits: str) -> bool:
     return (10 - total % 10) % 10 == ord(digits[12]) - 48
 
 
-_OWN_WORDS = (
-    "번호",
-    "송장",
-    "바코드",
-    "order",
-    "Order",
-    "ORDER",
-    "case",
-    "Case",
-    "ticket",
-    "tracking",
-    "no",
-    "#",
-)
+# Words one of which _OWN_CONTEXT needs: a cheap test (plain words, one C search) before the full one.
+_OWN_WORDS = re.compile("번호|송장|바코드|order|Order|ORDER|case|Case|ticket|tracking|no|#")
 
 
 def _own_context(text: str, start: int) -> bool:
     """Does the number at `start` follow its own order/case/receipt word?"""
-    window = text[max(0, start - 14) : start]
-    if not any(word in window for word in _OWN_WORDS):
+    window_start = max(0, start - 14)
+    # (endpos makes `$` match at `start`, as on a slice; neither pattern looks behind.)
+    if _OWN_WORDS.search(text, window_start, start) is None:
         return False
-    return _OWN_CONTEXT.search(window) is not None
+    return _OWN_CONTEXT.search(text, window_start, start) is not None
 
 
 _PHONE_SHAPES = frozenset(("mobile", "landline", "representative"))
 _DIRECT = {"mobile": "phone", "landline": "phone", "representative": "phone", "driver": "driver_license"}
 
 
-def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[str, int] | None:
+def _classify(
+    name: str, raw: bytes, text: str, start: int, end: int, accounts: bool
+) -> tuple[str, int] | None:
     """The kind of a number-shaped match and where it starts (a licence starts at its region name),
-    or None when it fails its check or its context."""
+    or None when it fails its check or its context. (`accounts`: has the text an account or bank
+    word anywhere; without one no number is near one, and no account shape is tried.)"""
     if name in _PHONE_SHAPES:
         return "phone", start
     if name == "driver":
@@ -279,6 +293,7 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
     kind = registration_kind(digits)
     if (
         kind
+        and accounts
         and b"-" not in raw
         and _ACCOUNT_CONTEXT.search(text, max(0, start - 10), start)
         and not _near(_RRN_CONTEXT, text, start, end)
@@ -289,7 +304,7 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
             kind = "brn"
         elif 13 <= len(digits) <= 19 and luhn_valid(digits):
             kind = "card"
-        elif 10 <= len(digits) <= 14 and _near(_ACCOUNT_CONTEXT, text, start, end):
+        elif accounts and 10 <= len(digits) <= 14 and _near(_ACCOUNT_CONTEXT, text, start, end):
             kind = "bank_account"
     if kind is None:
         return None
@@ -303,31 +318,47 @@ def _classify(name: str, raw: bytes, text: str, start: int, end: int) -> tuple[s
     return kind, start
 
 
-def _numbers(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
-    pos = 0
+# Where a shape fails its check, the shapes after it that may still fit at the same digit.
+_LATER = {name: tuple(_ONE_BRANCH[other] for other in _BRANCHES[i + 1 :]) for i, name in enumerate(_BRANCHES)}
+_LATER_NO_ACCOUNT = {name: later[:-1] for name, later in _LATER.items() if name != "account"}
+
+
+def _numbers(text: str, data: bytes, out: list[Candidate]) -> None:
+    # Is there an account or bank word anywhere? Without one no number is an account (see _classify).
+    # Looked up when a number first needs more than its shape: most short texts never ask.
+    accounts: bool | None = None
     search = _NUMBER.search
+    pos = 0
+    append = out.append
     while (m := search(data, pos)) is not None:
         start, end = m.span()
         name = m.lastgroup
-        direct = _DIRECT.get(name)
-        if direct is None and name == "rrn":
+        kind = _DIRECT.get(name)
+        if kind is None and name == "rrn":
             raw = m.group()
             # Written with a hyphen or a dot, a real date (checked by the pattern, but for 29 February)
             # is a registration number whatever stands around it.
             if (b"-" in raw or b"." in raw) and raw[2:6] != b"0229":
-                direct = "frn" if raw[-7] in b"5678" else "rrn"
-        if direct is not None:  # phones, coded licences, hyphenated registration numbers
-            yield _PRIORITY[direct], direct, start, end
+                kind = "frn" if raw[-7] in b"5678" else "rrn"
+        if kind is not None:  # phones, coded licences, hyphenated registration numbers
+            append((start, _PRIORITY[kind], start - end, end, kind))
             pos = end
             continue
-        found = _classify(name, m.group(), text, start, end)
+        if accounts is None:
+            accounts = _ACCOUNT_CONTEXT.search(text) is not None
+            if not accounts:
+                search = _NUMBER_NO_ACCOUNT.search
+        if name == "account" and not accounts:
+            pos = start + 1
+            continue
+        found = _classify(name, m.group(), text, start, end, accounts)
         if found is None:
             # Failed its check: a later shape may still fit here (a Luhn-failing 16 digits can be an
             # account), else move on past this digit.
-            for other in _BRANCHES[_BRANCHES.index(name) + 1 :]:
-                retry = _ONE_BRANCH[other].match(data, start)
+            for shape in (_LATER if accounts else _LATER_NO_ACCOUNT)[name]:
+                retry = shape.match(data, start)
                 if retry is not None:
-                    found = _classify(other, retry.group(), text, start, retry.end())
+                    found = _classify(retry.lastgroup, retry.group(), text, start, retry.end(), accounts)
                     if found is not None:
                         end = retry.end()
                         break
@@ -335,32 +366,32 @@ def _numbers(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
             pos = start + 1
             continue
         kind, start = found
-        yield _PRIORITY[kind], kind, start, end
+        append((start, _PRIORITY[kind], start - end, end, kind))
         pos = end
 
 
 # --- e-mail, passports -------------------------------------------------------------------------------
 
 
-def _emails(data: bytes) -> Iterator[tuple[int, str, int, int]]:
+def _emails(data: bytes) -> Iterator[Candidate]:
     last_end = 0
+    reverse = data[::-1]
+    length = len(data)
     for at in _EMAIL_AT.finditer(data):
         local_end = at.start()
         if local_end > last_end and data[local_end - 1] == 32:  # "choi @ naver.com"
             local_end -= 1
-        start = local_end
-        while start > last_end and data[start - 1] in _EMAIL_LOCAL:
-            start -= 1
+        start = length - _REV_EMAIL_LOCAL.match(reverse, length - local_end, length - last_end).end()
         if start == local_end:
             continue
         domain = _EMAIL_DOMAIN.match(data, at.end())
         if domain is None:
             continue
         last_end = domain.end()
-        yield 0, "email", start, domain.end()
+        yield start, _PRIORITY["email"], start - domain.end(), domain.end(), "email"
 
 
-def _passports(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
+def _passports(text: str, data: bytes) -> Iterator[Candidate]:
     for m in _PASSPORT.finditer(data):
         start = m.start()
         if start and chr(data[start - 1]).isalnum():
@@ -368,7 +399,7 @@ def _passports(text: str, data: bytes) -> Iterator[tuple[int, str, int, int]]:
         # The old letter + 8 digits form looks like many product codes: only near 여권/passport.
         if m.group("old") and not _near(_PASSPORT_CONTEXT, text, start, m.end()):
             continue
-        yield _PRIORITY["passport"], "passport", start, m.end()
+        yield start, _PRIORITY["passport"], start - m.end(), m.end(), "passport"
 
 
 # --- registration numbers in words: "앞자리 770823, 뒷자리 1234563" -------------------------------------
@@ -379,15 +410,16 @@ _BACK_PART = re.compile(
 _FRONT_PART = re.compile(r"(?<![0-9])([0-9]{6})(?![0-9])")
 
 
-def _split_registrations(text: str) -> Iterator[tuple[int, str, int, int]]:
+def _split_registrations(text: str) -> Iterator[Candidate]:
     for m in _BACK_PART.finditer(text):
         back_start, back_end = m.span(1)
-        yield _PRIORITY["rrn"], "rrn", back_start, back_end
+        yield back_start, _PRIORITY["rrn"], back_start - back_end, back_end, "rrn"
         front = None
         for f in _FRONT_PART.finditer(text, max(0, m.start() - 30), m.start()):
             front = f
         if front is not None and registration_kind(front.group(1) + m.group(1)):
-            yield _PRIORITY["rrn"], "rrn", front.start(1), front.end(1)
+            front_start, front_end = front.span(1)
+            yield front_start, _PRIORITY["rrn"], front_start - front_end, front_end, "rrn"
 
 
 # --- addresses ---------------------------------------------------------------------------------------
@@ -413,45 +445,62 @@ _REV_ROAD = re.compile(
 _REV_LOT = re.compile(rf"[동리가][가-힣0-9]{{1,7}}{_END}" + _REV_DISTRICTS % "1,2")
 HEAD_WINDOW = 64
 _ADDRESS_ANCHOR = re.compile(r"[로길동리가](?= ?(?:지하 ?|산 ?)?[0-9])")
-_BUILDING = re.compile(
+_BUILDING = (
     r" ?(?:지하 ?|산 ?)?[0-9]{1,5}(?:-[0-9]{1,4})?(?:번지)?"
     # A number followed by a unit, an exit, a thousands group or a decimal is not a building number.
     r"(?![0-9]|[.,][0-9]|가|\s?(?:km|m\b|kg|cm|킬로|미터|분|초|%|개|명|원|년|월|일|시간|번(?!지)|회|위|점|세|배|건|"
     r"호선|권|장|살|차로|차선|대|층|편|인분))"
 )
-_DETAIL = re.compile(
+_DETAIL = (
     r"(?:\s?[,.]?\s?(?:지하\s?)?[0-9]{1,4}(?:동|층|호)(?:\s?[0-9]{1,4}(?:층|호))*)?"
     r"(?:\s?\([가-힣0-9]+(?:,\s?[가-힣0-9]+)*\))?"
 )
-_UNIT = re.compile(r"[0-9][0-9]{0,3}동 ?[0-9]{1,4}호")  # a set first: the engine skips ahead
+# Both in one match: the details are all optional, so the engine never goes back into the number.
+_BUILDING_AND_DETAIL = re.compile(_BUILDING + _DETAIL)
+# An apartment unit is "[0-9]{1,4}동 ?[0-9]{1,4}호"; found from its 동 (a literal first: the engine
+# looks for that one character, not at every digit), the digits before it counted after.
+_UNIT_TAIL = re.compile(r"동 ?[0-9]{1,4}호")
+_UNIT_DIGITS = re.compile(r"[0-9]{1,4}\Z")  # \Z, not $: never before a newline
 _COMPLEX = re.compile(r"[가-힣A-Za-z0-9]+(?:아파트|빌라|맨션|오피스텔|주공|단지|하이츠|캐슬|타워) ?$")
 
 
-def _addresses(text: str) -> Iterator[tuple[int, str, int, int]]:
+def _addresses(text: str) -> Iterator[Candidate]:
     last_end = 0
+    reverse = ""  # made once, at the first anchor: each head is matched backwards from its word
+    length = len(text)
     for m in _ADDRESS_ANCHOR.finditer(text):
         suffix_end = m.end()
         if suffix_end <= last_end:
             continue
-        window = text[max(0, suffix_end - HEAD_WINDOW) : suffix_end][::-1]
-        head = (_REV_ROAD if m.group() in "로길" else _REV_LOT).match(window)
+        reverse = reverse or text[::-1]
+        # (On the reversed text up to HEAD_WINDOW characters back: the patterns look ahead only, so
+        # pos and endpos read as the slice would.)
+        head = (_REV_ROAD if m.group() in "로길" else _REV_LOT).match(
+            reverse, length - suffix_end, length - max(0, suffix_end - HEAD_WINDOW)
+        )
         if head is None:
             continue
-        building = _BUILDING.match(text, suffix_end)
+        building = _BUILDING_AND_DETAIL.match(text, suffix_end)
         if building is None:
             continue
-        detail = _DETAIL.match(text, building.end())
-        end = detail.end() if detail else building.end()
-        last_end = end
-        yield _PRIORITY["address"], "address", suffix_end - head.end(), end
+        end = last_end = building.end()
+        start = length - head.end()
+        yield start, _PRIORITY["address"], start - end, end, "address"
     if "호" in text:
         # An apartment unit after the complex's name identifies a home without any street.
-        for unit in _UNIT.finditer(text):
-            complex_name = _COMPLEX.search(text, max(0, unit.start() - 24), unit.start())
+        for unit in _UNIT_TAIL.finditer(text):
+            digits = _UNIT_DIGITS.search(text, max(0, unit.start() - 4), unit.start())
+            if digits is None:
+                continue
+            start, end = digits.start(), unit.end()
+            complex_name = _COMPLEX.search(text, max(0, start - 24), start)
             if complex_name is not None:
-                yield _PRIORITY["address"], "address", complex_name.start(), unit.end()
+                yield complex_name.start(), _PRIORITY["address"], complex_name.start() - end, end, "address"
 
 
+# A candidate finding: (start, priority, start - end, end, kind), so that candidates sort as they are
+# by position, then the stronger kind, then the longer span.
+Candidate = tuple[int, int, int, int, str]
 _PRIORITY = {
     "email": 0,
     "rrn": 1,
@@ -466,68 +515,69 @@ _PRIORITY = {
 }
 
 
-def _by_position(candidate: tuple[int, str, int, int]) -> tuple[int, int, int]:
-    priority, _kind, start, end = candidate
-    return start, priority, start - end
-
-
-def findings_in(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every finding in already normalised text, non-overlapping, in order."""
-    if not text:
-        return []
+def _candidates(text: str) -> list[Candidate]:
     data = text.encode("ascii", "replace")  # one byte per character: offsets are the same
-    candidates: list[tuple[int, str, int, int]] = []
+    candidates: list[Candidate] = []
     if any(digit in data for digit in b"0123456789"):
-        candidates.extend(_numbers(text, data))
+        _numbers(text, data, candidates)
         if b"+" in data or b"(" in data:
             for m in _PREFIXED_PHONE.finditer(data):
-                candidates.append((_PRIORITY["phone"], "phone", m.start(), m.end()))
+                start, end = m.span()
+                candidates.append((start, _PRIORITY["phone"], start - end, end, "phone"))
         candidates.extend(_passports(text, data))
         candidates.extend(_addresses(text))
         if "뒷" in text or "뒤" in text:
             candidates.extend(_split_registrations(text))
-    if b"@" in data or b"at]" in data.lower() or b"at)" in data.lower():
+    if b"@" in data or b"at]" in (lower := data.lower()) or b"at)" in lower:
         candidates.extend(_emails(data))
-    if not candidates:
-        return []
-    # In order of position; where two overlap, the stronger kind wins, then the longer span.
-    candidates.sort(key=_by_position)
-    chosen: list[tuple[int, int, str]] = []
-    ranks: list[tuple[int, int]] = []
-    for priority, kind, start, end in candidates:
-        if not chosen or start >= chosen[-1][1]:
-            chosen.append((start, end, kind))
-            ranks.append((priority, start - end))
+    return candidates
+
+
+def _chosen(text: str) -> list[Candidate]:
+    """Every finding in already normalised text as its candidate, non-overlapping, in order."""
+    candidates = _candidates(text) if text else []
+    # In order of position; where two overlap, the stronger kind wins, then the longer span. (The
+    # tuples sort so as they are; each pass gives its candidates in order, which the sort merges.)
+    candidates.sort()
+    chosen: list[Candidate] = []
+    last_end = 0
+    for candidate in candidates:
+        start = candidate[0]
+        if start >= last_end:
+            chosen.append(candidate)
+            last_end = candidate[3]
             continue
-        rank = (priority, start - end)
+        rank = candidate[1:3]
         first = len(chosen) - 1
-        while first and start < chosen[first - 1][1]:
+        while first and start < chosen[first - 1][3]:
             first -= 1
-        if all(ranks[i] > rank for i in range(first, len(chosen))):
-            del chosen[first:], ranks[first:]
-            chosen.append((start, end, kind))
-            ranks.append(rank)
+        if all(other[1:3] > rank for other in chosen[first:]):
+            del chosen[first:]
+            chosen.append(candidate)
+            last_end = candidate[3]
     return chosen
+
+
+def findings_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every finding in already normalised text, non-overlapping, in order."""
+    return [(start, end, kind) for start, _priority, _length, end, kind in _chosen(text)]
 
 
 def redact(text: str) -> Redaction:
     if not text:
         return Redaction(text, ())
     normalized = textnorm.normalize(text)
-    found = findings_in(normalized.text)
+    chosen = _chosen(normalized.text)
+    if not chosen:
+        return Redaction(text if normalized.identical else normalized.render_judged((), (), ()), ())
+    # Columns, so that mapping the spans back and building the findings run in C, not per finding.
+    starts, _priorities, _lengths, ends, kinds = zip(*chosen, strict=True)
     if normalized.identical:
-        if not found:
-            return Redaction(text, ())
-        parts, last = [], 0
-        for start, end, kind in found:
-            parts.append(text[last:start])
-            parts.append(PLACEHOLDERS[kind])
-            last = end
-        parts.append(text[last:])
-        return Redaction("".join(parts), tuple(Finding(kind, start, end) for start, end, kind in found))
-    span = normalized.source_span
-    findings = tuple(Finding(kind, *span(start, end)) for start, end, kind in found)
-    rendered = normalized.render_judged((start, end, PLACEHOLDERS[kind]) for start, end, kind in found)
+        s_starts, s_ends = starts, ends
+    else:
+        s_starts, s_ends = normalized.source_spans(starts, ends)
+    rendered = normalized.render_judged(starts, ends, map(PLACEHOLDERS.__getitem__, kinds))
+    findings = tuple(map(tuple.__new__, itertools.repeat(Finding), zip(kinds, s_starts, s_ends, strict=True)))
     return Redaction(rendered, findings)
 
 

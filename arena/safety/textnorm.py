@@ -20,18 +20,23 @@ the input with invisible characters removed and the given spans (in `.text` coor
 what is shown, sent and stored, so the citizen's own characters survive everywhere nothing was judged.
 
 Speed: text that is already plain (ASCII and Hangul syllables) costs one regex scan. Invisible
-characters are removed with one regex substitution. What is left is found as runs between plain
-characters; a run NFKC leaves alone, or a full-width one it maps one to one, costs one C call, and
-only the rest is taken apart character by character.
+characters are found by two scans with cheap character classes (the Basic Multilingual Plane, and two
+astral ranges checked exactly where they hit). What is left is found as runs between plain
+characters; a run NFKC leaves alone costs one C call, and so does a whole stretch of full-width forms
+with plain characters between them (NFKC maps it one to one) or of one-to-one folds with ASCII
+between them (str.translate); only the rest is taken apart character by character. Spans of many
+findings are mapped back at once (`source_spans`), without Python work per span.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 # Category Cf as of Unicode 14 (Python 3.11), plus the tag block as a whole; a test checks this
@@ -53,37 +58,49 @@ _DROP_EXACT = re.compile(
     f"(?:(?![\u200d\ufe0e\ufe0f])[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
     f"|(?<![{_PICTOGRAPH}])\u200d|\u200d(?![{_PICTOGRAPH}])|(?<![{_PICTOGRAPH}])[\ufe0e\ufe0f])+"
 )
-# Without a joiner or selector next to a pictograph every invisible character goes, and a pattern
-# that starts with a character set lets the engine skip ahead in C (the exact one cannot).
-_INVISIBLE_SET = f"[{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}]"
-# (Written "[x][x]*", not "[x]+": Python's engine only skips ahead when a pattern starts with a set.)
-_DROP_ALL = re.compile(f"{_INVISIBLE_SET}{_INVISIBLE_SET}*")
 _KEEPABLE = re.compile(f"[{_PICTOGRAPH}][\u200d\ufe0e\ufe0f]")
-
-
-# The same without the characters outside the Basic Multilingual Plane: a class with astral ranges
-# costs the engine about four times as much per character, and most text has none.
-_BMP_INVISIBLE_SET = (
-    "["
-    + "".join(
-        part
-        for part in re.findall(r".-.|.", f"{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}")
-        if ord(part[0]) < 0x10000
-    )
-    + "]"
-)
+# Without a joiner or selector next to a pictograph every invisible character goes: found by
+# patterns that start with a character set (so the engine skips ahead in C; the exact one cannot),
+# the Basic Multilingual Plane apart from the rest. The engine scans a class of many astral ranges
+# about seven times slower than one of BMP characters or of one or two astral ranges; the astral
+# invisible characters lie in two stretches (format characters and musical controls, then the tag and
+# selector blocks; a test checks it), so those are scanned for and only what is found is checked.
+_INVISIBLE_PARTS = re.findall(r".-.|.", f"{_FORMAT}{_CONTROL}{_SELECTORS}{_FILLERS}")
+_BMP_INVISIBLE_SET = "[" + "".join(part for part in _INVISIBLE_PARTS if ord(part[0]) < 0x10000) + "]"
+# (Written "[x][x]*", not "[x]+": Python's engine only skips ahead when a pattern starts with a set.)
 _DROP_BMP = re.compile(f"{_BMP_INVISIBLE_SET}{_BMP_INVISIBLE_SET}*")
+_ASTRAL_INVISIBLE = re.compile(
+    "[" + "".join(part for part in _INVISIBLE_PARTS if ord(part[0]) >= 0x10000) + "]"
+)
+_ASTRAL_NEAR = re.compile(
+    "[\U000110bd-\U0001d17a\U000e0000-\U000e01ef][\U000110bd-\U0001d17a\U000e0000-\U000e01ef]*"
+)
 
 
-def _has_astral(text: str) -> bool:
-    """Any character beyond U+FFFF? (Two UTF-16 units for one character: one C pass, no regex.)"""
-    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+def _keeps_joiners(text: str) -> bool:
+    """Has the text a joiner or a selector beside a pictograph, which removal must keep?"""
+    return ("\u200d" in text or "\ufe0e" in text or "\ufe0f" in text) and _KEEPABLE.search(text) is not None
 
 
-def _dropper(text: str) -> re.Pattern:
-    if ("\u200d" in text or "\ufe0e" in text or "\ufe0f" in text) and _KEEPABLE.search(text):
-        return _DROP_EXACT
-    return _DROP_ALL if _has_astral(text) else _DROP_BMP
+def _invisible_spans(text: str, exact: bool) -> tuple[list[tuple[int, int]], int]:
+    """Spans of the characters removed, in order (two next to each other need not be one span), and
+    how many of them are tag characters (all of which are removed)."""
+    if exact:
+        return [m.span() for m in _DROP_EXACT.finditer(text)], len(TAGS.findall(text))
+    spans = [m.span() for m in _DROP_BMP.finditer(text)]
+    near = [m.span() for m in _ASTRAL_NEAR.finditer(text)]
+    if not near:
+        return spans, 0
+    spans.extend(m.span() for start, end in near for m in _ASTRAL_INVISIBLE.finditer(text, start, end))
+    spans.sort()
+    return spans, sum(len(TAGS.findall(text, start, end)) for start, end in near)
+
+
+def _without_invisible(text: str, exact: bool) -> str:
+    if exact:
+        return _DROP_EXACT.sub("", text)
+    text = _DROP_BMP.sub("", text)
+    return _ASTRAL_INVISIBLE.sub("", text) if _ASTRAL_NEAR.search(text) else text
 
 
 DASHES = (
@@ -192,19 +209,41 @@ class Normalized:
             return v_end if offset <= t_end else offset - t_end + v_end
         return v_start if offset < t_end else offset - t_end + v_end
 
-    def render_judged(self, replacements: Iterable[tuple[int, int, str]]) -> str:
-        """The source without invisible characters, each (start, end, new) span of .text (in order,
-        not overlapping) replaced: one slice of the visible text per span, no per-span lookups."""
+    def render_judged(self, starts: Sequence[int], ends: Sequence[int], news: Iterable[str]) -> str:
+        """The source without invisible characters, each span starts[i]:ends[i] of .text (in order, not
+        overlapping) replaced by news[i]: one slice of the visible text per span. Where no character
+        changed length the spans are spans of the visible text already."""
         visible = self.source if self.visible_text is None else self.visible_text
         parts: list[str] = []
         last = 0
-        for start, end, new in replacements:
-            v_start = self.visible_offset(start)
-            parts.append(visible[last : max(last, v_start)])
-            parts.append(new)
-            last = max(last, self.visible_offset(end, end=True))
+        if not self._edits:
+            for start, end, new in zip(starts, ends, news, strict=True):
+                parts.append(visible[last:start])
+                parts.append(new)
+                last = end
+        else:
+            for start, end, new in zip(starts, ends, news, strict=True):
+                v_start = self.visible_offset(start)
+                parts.append(visible[last : max(last, v_start)])
+                parts.append(new)
+                last = max(last, self.visible_offset(end, end=True))
         parts.append(visible[last:])
         return "".join(parts)
+
+    def source_spans(self, starts: Sequence[int], ends: Sequence[int]) -> tuple[Sequence[int], Sequence[int]]:
+        """`source_span` for many spans of .text at once (in order, not overlapping), as the starts and
+        the ends. When only invisible characters were removed (the usual disguise) each offset moves
+        by the removed characters before it, counted for all offsets at once."""
+        if self._edits:
+            spans = [self.source_span(start, end) for start, end in zip(starts, ends, strict=True)]
+            return [start for start, _ in spans], [end for _, end in spans]
+        if not self.dropped:
+            return starts, ends
+        # A start skips removed characters at its offset, an end stops before them (see source_offset);
+        # a span is never empty, so its end never falls before its start.
+        return _shifted(starts, self._dropped_at, bisect.bisect_left), _shifted(
+            ends, self._dropped_at, bisect.bisect_right
+        )
 
     def source_offset(self, offset: int, *, end: bool = False) -> int:
         """Where `offset` of .text falls in .source. Inside an edit a start snaps to the edit's start
@@ -251,11 +290,34 @@ class Normalized:
             return self.source[start:end]
         if bisect.bisect_left(self.dropped, start) == bisect.bisect_left(self.dropped, end):
             return self.source[start:end]
-        return self._drop.sub("", self.source[start:end])
+        return _without_invisible(self.source[start:end], self._exact)
 
     @functools.cached_property
-    def _drop(self) -> re.Pattern:
-        return _dropper(self.source)
+    def _exact(self) -> bool:
+        return _keeps_joiners(self.source)
+
+
+def _shifted(offsets: Sequence[int], removed_at: list[int], first_after: Callable) -> list[int]:
+    """Each of the sorted offsets plus the number of removed characters before it. A removed character
+    moves every offset from the first one after it (`first_after`: bisect_left when an offset at the
+    same place counts as after, bisect_right when not); one bisect per removed character, the counts
+    summed up in C, costs less than one per offset: a text has far more findings than disguises."""
+    steps = [0] * (len(offsets) + 1)
+    for index in map(first_after, itertools.repeat(offsets), removed_at):
+        steps[index] += 1
+    return list(map(operator.add, offsets, itertools.accumulate(steps)))
+
+
+# The dash look-alikes that, alone between plain characters, fold to one character composing with
+# nothing before them (U+1173 is itself a medial vowel).
+_LONE_DIGIT_DASHES = frozenset(_DIGIT_DASHES) - {"\u1173"}
+
+
+def _digit_dash(text: str, index: int) -> str:
+    """A dash look-alike between digits is a dash; elsewhere what NFKC makes of it."""
+    if _digit_near(text, index, -1) and _digit_near(text, index, 1):
+        return "-"
+    return _nfkc(text[index])
 
 
 def _digit_near(text: str, index: int, step: int) -> bool:
@@ -266,7 +328,25 @@ def _digit_near(text: str, index: int, step: int) -> bool:
     return 0 <= index < len(text) and _TABLE.get(ord(text[index]), text[index]).isdigit()
 
 
-_FULL_WIDTH_RUN = re.compile("[\uff01-\uff5e\u3000 ]+")
+# Full-width forms (and the ideographic space) with nothing but plain characters between them. NFKC
+# maps such a stretch one to one, each form to its ASCII character (what _TABLE says too) and the rest
+# to itself, and nothing in it composes: one C call for a whole full-width sentence, Hangul and all.
+_WIDE = "\uff01-\uff5e\u3000"
+# (Written "[w](?:[pw]*[w])?", not "[w](?:[p]*[w])*": one repeat of a set runs in C without a step
+# per form.)
+_WIDE_STRETCH = re.compile(f"[{_WIDE}](?:[{_PLAIN}{_WIDE}]*[{_WIDE}])?")
+_RUN_GOES_ON = re.compile(f" *[^{_PLAIN}]")
+# Runs of characters that _TABLE folds one by one (and spaces): none composes with its neighbours,
+# so str.translate gives what taking them apart would. Most disguises are such runs: a dash variant
+# between digits, circled digits, a full-width number between Hangul words.
+_TABLE_CHARS = "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if cp != 0x00AD)
+_TABLE_RUN = re.compile(f"[ {_TABLE_CHARS}]+")
+# ...and more of them after nothing but printable ASCII ("010‐1234‐5678": one translate, not two
+# runs). (Characters of the Basic Multilingual Plane only: a class with astral ranges scans slowly.)
+_BMP_TABLE_SET = "[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if 0x00AD != cp < 0x10000) + "]"
+_TABLE_STRETCH = re.compile(f"{_BMP_TABLE_SET}(?:[\x20-\x7e{_BMP_TABLE_SET[1:-1]}]*{_BMP_TABLE_SET})?")
+# (With ASCII mapped to itself, so that translating a stretch never looks up in vain.)
+_TABLE_AND_ASCII = {**{cp: chr(cp) for cp in range(0x20, 0x7F)}, **_TABLE}
 # A run NFKC leaves alone may still hold what we fold: dashes, spaces, the ideographic full stop,
 # dash look-alikes between digits.
 _NEEDS_FOLD = re.compile(
@@ -274,14 +354,37 @@ _NEEDS_FOLD = re.compile(
 )
 
 
+def _table_stretch_end(visible: str, start: int, run_end: int) -> int:
+    """Where the stretch of table runs from the table run at `start` (ending at `run_end`) ends; the
+    last run's last fold stays with the rest of that run if it goes on (see _wide_stretch_end)."""
+    stretch = _TABLE_STRETCH.match(visible, start)
+    if stretch is None or stretch.end() <= run_end:
+        return run_end
+    end = stretch.end()
+    if _RUN_GOES_ON.match(visible, end) is not None:
+        end -= 1
+    return end
+
+
+def _wide_stretch_end(visible: str, start: int) -> int:
+    """Where the full-width stretch at `start` ends (`start` when none starts there). Where the run
+    of special characters its last form belongs to goes on past it (other characters, or spaces and
+    then other characters), that form stays with the rest of its run, taken apart as before: what
+    follows may compose with what is folded there (a jamo after a space, ㅡ become a medial vowel)."""
+    if not ("\uff01" <= visible[start] <= "\uff5e" or visible[start] == "\u3000"):
+        return start
+    end = _WIDE_STRETCH.match(visible, start).end()
+    if _RUN_GOES_ON.match(visible, end) is not None:
+        end -= 1
+    return end
+
+
 def normalize(text: str) -> Normalized:
     if not text or not _SPECIAL_RUN.search(text):
         return Normalized(text, text)
     dropped: tuple[int, ...] = ()
-    tags = 0
     visible = text
-    drop = _dropper(text)
-    removed = [m.span() for m in drop.finditer(text)]  # one pass finds every invisible run
+    removed, tags = _invisible_spans(text, _keeps_joiners(text))
     if removed:
         dropped = tuple(i for start, end in removed for i in range(start, end))
         pieces, last = [], 0
@@ -290,28 +393,34 @@ def normalize(text: str) -> Normalized:
             last = end
         pieces.append(text[last:])
         visible = "".join(pieces)
-        if drop is not _DROP_BMP:
-            tags = sum(len(TAGS.findall(text, start, end)) for start, end in removed)
     out: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
     cursor = 0  # next visible character not yet written
     length = 0  # characters written to out
-    for match in _SPECIAL_RUN.finditer(visible):
+    pos = 0
+    while (match := _SPECIAL_RUN.search(visible, pos)) is not None:
         start, end = match.span()
-        # A mark or a medial jamo at the start of a run composes with the plain character before it.
-        if start > cursor and _joins_previous(visible[start]):
-            start -= 1
-        if start > cursor:
-            out.append(visible[cursor:start])
-            length += start - cursor
-        cursor = end
-        run = visible[start:end]
-        if _FULL_WIDTH_RUN.fullmatch(run):
-            plain = run.translate(_TABLE)  # one to one, the ideographic space included
+        stretch_end = _wide_stretch_end(visible, start)
+        if stretch_end > start:
+            end = stretch_end
+            plain = unicodedata.normalize("NFKC", visible[start:end])
+        elif _TABLE_RUN.fullmatch(visible, start, end):
+            end = _table_stretch_end(visible, start, end)
+            plain = visible[start:end].translate(_TABLE_AND_ASCII)  # one to one: dashes, circled digits
+        elif end - start == 1 and visible[start] in _LONE_DIGIT_DASHES:
+            plain = _digit_dash(visible, start)  # "010ㅡ1234": one character for one, nothing composes
         else:
+            # A mark or a medial jamo at the start of a run composes with the plain character before it.
+            if start > cursor and _joins_previous(visible[start]):
+                start -= 1
+            run = visible[start:end]
             plain = unicodedata.normalize("NFKC", run)
             if plain != run or _NEEDS_FOLD.search(run):
                 plain = ""
+        if start > cursor:
+            out.append(visible[cursor:start])
+            length += start - cursor
+        cursor = pos = end
         if plain:
             out.append(plain)
             length += len(plain)
@@ -321,10 +430,9 @@ def normalize(text: str) -> Normalized:
         clusters: list[tuple[int, int, list[str]]] = []  # (visible start, visible end, pieces)
         for offset, char in enumerate(run):
             index = start + offset
-            if char in _DIGIT_DASHES and _digit_near(visible, index, -1) and _digit_near(visible, index, 1):
-                piece = "-"
-            else:
-                piece = _TABLE.get(ord(char)) or _nfkc(char)
+            piece = (
+                _digit_dash(visible, index) if char in _DIGIT_DASHES else _TABLE.get(ord(char)) or _nfkc(char)
+            )
             if _joins_previous(piece[0]) and clusters:
                 v_start, _v_end, pieces = clusters[-1]
                 clusters[-1] = (v_start, index + 1, [*pieces, piece])
@@ -345,7 +453,7 @@ def clean(text: str) -> str:
     relayed and stored as."""
     if not text or not _SPECIAL_RUN.search(text):
         return text
-    return _dropper(text).sub("", text)
+    return _without_invisible(text, _keeps_joiners(text))
 
 
 def fold(text: str) -> str:

@@ -17,6 +17,15 @@ def test_every_format_character_of_this_python_is_removed():
     assert missing == []
 
 
+def test_every_astral_invisible_character_is_where_the_cheap_scan_looks():
+    astral_invisible = [cp for cp in range(0x10000, 0x110000) if textnorm.INVISIBLE.match(chr(cp))]
+    assert astral_invisible
+    assert [f"U+{cp:04X}" for cp in astral_invisible if not textnorm._ASTRAL_NEAR.match(chr(cp))] == []
+    # ...and removing them still works through it, beside emoji it does not look at.
+    assert textnorm.clean("a\U000e0041b\U0001d173c\U0001f600") == "abc\U0001f600"
+    assert textnorm.normalize("1\U000110bd2\U000e0101\U0001f600").text == "12\U0001f600"
+
+
 def test_the_composing_starters_are_all_there_are():
     found = set()
     for cp in range(0x110000):
