@@ -4,7 +4,9 @@ the public record history."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from django.db.models import Count, Q, QuerySet
 
@@ -76,20 +78,54 @@ def facet_counts(
     """Counts per facet value from the number of cases per combination of facet values (in FACETS
     order). A facet's counts apply every selection but its own, so a choice never dead-ends; the
     total applies them all. Pure, so one scan of the database serves all six facets."""
-    keys = list(FACETS)
-    active = [(i, set(selected[k])) for i, k in enumerate(keys) if selected.get(k)]
-    counts = {k: Counter() for k in keys}
-    total = 0
-    for values, n in combos:
-        misses = [i for i, allowed in active if values[i] not in allowed]
-        if not misses:
-            total += n
-            for i, key in enumerate(keys):
-                counts[key][values[i]] += n
-        elif len(misses) == 1:  # fails only its own facet's selection: counts there, nowhere else
-            i = misses[0]
-            counts[keys[i]][values[i]] += n
+    if not combos:
+        return {key: Counter() for key in FACETS}, 0
+    values, weights = zip(*combos, strict=True)
+    return facet_counts_columns(list(zip(*values, strict=True)), selected, weights=list(weights))
+
+
+def facet_counts_columns(
+    columns: list[Sequence], selected: dict[str, list[str]], *, weights: Sequence[int] | None = None
+) -> tuple[dict[str, Counter], int]:
+    """facet_counts over rows given column by column (one sequence per facet, in FACETS order), each
+    row weighing its `weights` entry (default 1). A search's thousands of matching rows are counted
+    by Counter and itertools.compress in C, not one row at a time in Python."""
+    passes = _passes(columns, selected)
+    size = len(columns[0]) if columns else 0
+
+    def tally(column: Sequence, mask: list[bool] | None) -> Counter:
+        chosen = column if mask is None else compress(column, mask)
+        if weights is None:
+            return Counter(chosen)
+        counter: Counter = Counter()
+        for value, n in zip(chosen, weights if mask is None else compress(weights, mask), strict=False):
+            counter[value] += n
+        return counter
+
+    counts = {key: tally(columns[i], _mask(passes, skip=i)) for i, key in enumerate(FACETS)}
+    every = _mask(passes)
+    if weights is None:
+        total = size if every is None else sum(every)
+    else:
+        total = sum(weights if every is None else compress(weights, every))
     return counts, total
+
+
+def _passes(columns: list[Sequence], selected: dict[str, list[str]]) -> dict[int, list[bool]]:
+    """For each facet with a selection (by position), whether each row's value is selected."""
+    passes = {}
+    for i, key in enumerate(FACETS):
+        if allowed := set(selected.get(key) or ()):
+            passes[i] = [value in allowed for value in columns[i]]
+    return passes
+
+
+def _mask(passes: dict[int, list[bool]], skip: int | None = None) -> list[bool] | None:
+    """Rows passing every selection but `skip`'s; None when no selection applies (every row)."""
+    applying = [mask for i, mask in passes.items() if i != skip]
+    if not applying:
+        return None
+    return applying[0] if len(applying) == 1 else [all(row) for row in zip(*applying, strict=True)]
 
 
 # The facet scan groups by the case's own columns (no joins); names are looked up afterwards.
@@ -155,30 +191,30 @@ class RankedCases:
 
 def _ranked(
     base: QuerySet, score, selected: dict[str, list[str]]
-) -> tuple[list[tuple[tuple, int]], list[int]]:
-    """One scan of the matching cases: each one's facet values and score. The facet counts come from
-    these rows (as _combos would give them), and so does the rank order of the cases that pass every
-    selection: one read of the index and the rows instead of one for the counts and one for the page."""
+) -> tuple[tuple[dict[str, Counter], int], list[int], int]:
+    """One scan of the matching cases, in rank order, with each one's facet values: the facet counts,
+    the ids passing every selection and how many matched before any selection all come from it (one
+    read of the index and the rows, not one for the counts and one for the page). Column by column,
+    so the per-row work runs in C (a common word matches thousands of a national register's records)."""
     keys = list(FACETS)
     at_agency, at_model = keys.index("agency"), keys.index("model")
+    # PostgreSQL puts the rows in rank order (ties by case id) as it reads them, in C.
     rows = list(
-        base.order_by()
-        .annotate(score=score)
-        .values_list(*[_SCAN.get(k, FACETS[k]) for k in keys], "score", "case_id", "pk")
+        base.annotate(score=score)
+        .order_by("-score", "case_id")
+        .values_list(*[_SCAN.get(k, FACETS[k]) for k in keys], "pk", "score")  # ordered by, so selected
     )
+    if not rows:
+        return facet_counts([], selected), [], 0
     agencies, models = _names(rows, at_agency, at_model)
-    chosen = [set(selected.get(k) or ()) for k in keys]
-    combos: Counter = Counter()
-    passing = []
-    for *values, score_value, case_id, pk in rows:
-        values[at_agency] = agencies[values[at_agency]]
-        values[at_model] = models.get(values[at_model])
-        combo = tuple(values)
-        combos[combo] += 1
-        if all(not allowed or combo[i] in allowed for i, allowed in enumerate(chosen)):
-            passing.append((-score_value, case_id, pk))
-    passing.sort()
-    return list(combos.items()), [pk for _, _, pk in passing]
+    columns = list(zip(*rows, strict=True))
+    facets = list(columns[: len(keys)])
+    facets[at_agency] = list(map(agencies.__getitem__, facets[at_agency]))
+    facets[at_model] = list(map(models.get, facets[at_model]))
+    pks = columns[len(keys)]
+    every = _mask(_passes(facets, selected))
+    passing = list(pks if every is None else compress(pks, every))
+    return facet_counts_columns(facets, selected), passing, len(rows)
 
 
 def usecase_search(
@@ -197,16 +233,16 @@ def usecase_search(
         groups = search.query_groups(query)
         every, relaxed = search.match_plan(query, groups) if groups else (search.NOTHING, None)
         found = every
-        combos, ids = _ranked(base.filter(every.where), every.score, selected)
-        if relaxed is not None and sum(n for _, n in combos) < search.RELAX_BELOW:
+        tallied, ids, matched = _ranked(base.filter(every.where), every.score, selected)
+        if relaxed is not None and matched < search.RELAX_BELOW:
             found = relaxed  # few records have every word: those with some of them follow
-            combos, ids = _ranked(base.filter(relaxed.where), relaxed.score, selected)
+            tallied, ids, _ = _ranked(base.filter(relaxed.where), relaxed.score, selected)
         base = base.filter(found.where)
         cases = RankedCases(ids, UseCase.objects.select_related("agency", "sovereign_model__team"))
     else:
         cases = _filtered(base, selected).order_by("-updated_at", "case_id")
-        combos = _combos(base)
-    counts, total = facet_counts(combos, selected)
+        tallied = facet_counts(_combos(base), selected)
+    counts, total = tallied
     facets = {}
     for key, counter in counts.items():
         facets[key] = [
