@@ -223,8 +223,8 @@ def release_points(model: str, count: int, index: int) -> list[int]:
     key = (model, count, index)
     if key not in _release_points:
         tokens = answers(model, count)[index]
-        aliases = aliases_for_turn(aliases=(*KNOWN_ALIASES, *BENCH_NAMES), own=BENCH_NAMES, prompts=())
-        masker, redactor = LeakMasker(aliases), StreamRedactor()
+        names = aliases_for_turn(aliases=(*KNOWN_ALIASES, *BENCH_NAMES), own=BENCH_NAMES, prompts=())
+        masker, redactor = LeakMasker(names.masked, echoed=names.echoed), StreamRedactor()
         ends = list(itertools.accumulate(len(t) for t in tokens))
         points, released, i = [], 0, 0
         for j, token in enumerate(tokens):
@@ -413,6 +413,7 @@ class Portal(WebsocketRelay):
             # served over plain HTTP on loopback (portal.routing, without the start-up refusals).
             "DJANGO_DEBUG": "0",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "LOG_LEVEL": "WARNING",  # no access line per request, as LiteLLM runs with LITELLM_LOG=ERROR
             "ARENA_MAX_OUTPUT_TOKENS": "1000",
             # Every citizen of the bench comes from 127.0.0.1: the per-network limits would stop it.
             **dict.fromkeys(
