@@ -26,7 +26,12 @@ class NodeFilesFinder(BaseFinder):
             storage = FileSystemStorage(location=root)
             storage.prefix = prefix
             paths = sorted(
-                {p.relative_to(root).as_posix() for pattern in patterns for p in root.glob(pattern) if p.is_file()}
+                {
+                    p.relative_to(root).as_posix()
+                    for pattern in patterns
+                    for p in root.glob(pattern)
+                    if p.is_file()
+                }
             )
             self.packages[prefix] = (storage, paths)
 
