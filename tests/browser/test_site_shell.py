@@ -143,3 +143,17 @@ def test_keyboard_hint_shows_where_a_pointer_hovers(page, portal_url):
     page.goto(portal_url + "/arena/")
     page.get_by_test_id("consent-accept").click()
     expect(page.get_by_test_id("kbd-hint")).to_be_visible()
+
+
+def test_vote_bar_stays_reachable_under_a_long_answer(browser, portal_url):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    # an answer several screens long, as a long multi-turn battle gives
+    page.evaluate("document.getElementById('response-a').textContent = '아주 긴 답변입니다. '.repeat(800)")
+    page.get_by_test_id("response-a").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, document.getElementById('response-a').offsetTop + 400)")
+    expect(page.get_by_test_id("vote-a")).to_be_in_viewport()
+    expect(page.get_by_test_id("vote-bothbad")).to_be_in_viewport()
+    context.close()

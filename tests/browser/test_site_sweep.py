@@ -127,3 +127,10 @@ def test_page_passes_axe_and_reflows_in_both_languages(browser, demo_site, perso
             if width >= 390:
                 assert_no_axe_violations(page, WCAG22_AA)
         context.close()
+
+
+def test_the_demo_has_enough_votes_to_rank_its_models(page, demo_site):
+    url, _ = demo_site
+    page.goto(url + "/leaderboard/")
+    tiers = page.get_by_test_id("tier").all_inner_texts()
+    assert len([t for t in tiers if t.strip().isdigit()]) >= 4, tiers
