@@ -106,6 +106,7 @@ def test_high_impact_cases_without_an_independent_review_on_a_phone(page, portal
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(portal_url + "/ax/")
     expect(page.get_by_test_id("usecase-card")).to_have_count(20)  # first page of 25
+    page.get_by_test_id("filter-toggle").click()  # the filters fold behind one button on a phone
     page.get_by_test_id("missing-independent_review").check()
     expect(page.get_by_test_id("usecase-card")).to_have_count(3)
     assert "missing=independent_review" in page.url
