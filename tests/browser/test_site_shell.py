@@ -157,3 +157,21 @@ def test_vote_bar_stays_reachable_under_a_long_answer(browser, portal_url):
     expect(page.get_by_test_id("vote-a")).to_be_in_viewport()
     expect(page.get_by_test_id("vote-bothbad")).to_be_in_viewport()
     context.close()
+
+
+def test_a_long_question_is_recalled_in_two_lines_per_pane(page, portal_url):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(portal_url + "/arena/")
+    page.get_by_test_id("consent-accept").click()
+    page.evaluate(
+        """() => {
+        const p = document.createElement('p');
+        p.className = 'turn-prompt';
+        p.textContent = '아주 긴 질문입니다. '.repeat(60);
+        document.getElementById('response-a').appendChild(p);
+    }"""
+    )
+    prompt = page.locator("#response-a .turn-prompt")
+    line = float(prompt.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    assert prompt.bounding_box()["height"] <= 2 * line + 2
+    assert len(prompt.text_content()) > 500  # the whole text stays in the page
