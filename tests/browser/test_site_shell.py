@@ -94,7 +94,8 @@ def test_my_data_deletion_asks_first_and_lists_past_battles(page, portal_url, de
 
     demo_endpoints("demo-garam", "demo-raon")
     page.goto(portal_url + "/arena/")
-    page.get_by_test_id("consent-accept").click()
+    with page.expect_navigation():  # to the battle page, its stylesheets loaded
+        page.get_by_test_id("consent-accept").click()
     session_key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
     voter = session_voter(Session.objects.get(pk=session_key).get_decoded())
     battle = finished_battle(voter)
@@ -132,7 +133,8 @@ def test_phone_ax_filters_fold_and_keyboard_hints_hide_on_touch(browser, portal_
     expect(page.get_by_test_id("facet-stage-operation")).to_be_checked()
 
     page.goto(portal_url + "/arena/")
-    page.get_by_test_id("consent-accept").click()
+    with page.expect_navigation():  # to the battle page, its stylesheets loaded
+        page.get_by_test_id("consent-accept").click()
     expect(page.get_by_test_id("prompt-input")).to_be_visible()
     assert page.evaluate("matchMedia('(hover: none)').matches")
     expect(page.get_by_test_id("kbd-hint")).to_be_hidden()
@@ -141,7 +143,8 @@ def test_phone_ax_filters_fold_and_keyboard_hints_hide_on_touch(browser, portal_
 
 def test_keyboard_hint_shows_where_a_pointer_hovers(page, portal_url):
     page.goto(portal_url + "/arena/")
-    page.get_by_test_id("consent-accept").click()
+    with page.expect_navigation():  # to the battle page, its stylesheets loaded
+        page.get_by_test_id("consent-accept").click()
     expect(page.get_by_test_id("kbd-hint")).to_be_visible()
 
 
@@ -149,7 +152,8 @@ def test_vote_bar_stays_reachable_under_a_long_answer(browser, portal_url):
     context = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 800})
     page = context.new_page()
     page.goto(portal_url + "/arena/")
-    page.get_by_test_id("consent-accept").click()
+    with page.expect_navigation():  # to the battle page, its stylesheets loaded
+        page.get_by_test_id("consent-accept").click()
     # an answer several screens long, as a long multi-turn battle gives
     page.evaluate("document.getElementById('response-a').textContent = '아주 긴 답변입니다. '.repeat(800)")
     page.get_by_test_id("response-a").scroll_into_view_if_needed()
@@ -162,7 +166,8 @@ def test_vote_bar_stays_reachable_under_a_long_answer(browser, portal_url):
 def test_a_long_question_is_recalled_in_two_lines_per_pane(page, portal_url):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(portal_url + "/arena/")
-    page.get_by_test_id("consent-accept").click()
+    with page.expect_navigation():  # to the battle page, its stylesheets loaded
+        page.get_by_test_id("consent-accept").click()
     page.evaluate(
         """() => {
         const p = document.createElement('p');
