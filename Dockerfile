@@ -5,7 +5,7 @@
 FROM node:22-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
-# Browser packages only (htmx); the test tools (axe-core, the compose schema) stay out of the image.
+# Browser packages only (htmx, KRDS, the web font, ...); the test tools (axe-core, the compose schema) stay out of the image.
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim-bookworm AS portal
@@ -29,6 +29,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && rm /tmp/requirements.txt
 COPY . .
 COPY --from=assets /build/node_modules/htmx.org /app/node_modules/htmx.org
+# Of the design system and the web font, only what NODE_STATIC_FILES serves (pretendard-gov is 200 MB).
+COPY --from=assets /build/node_modules/krds-uiux/resources/css /app/node_modules/krds-uiux/resources/css
+COPY --from=assets /build/node_modules/krds-uiux/resources/img/component/icon /app/node_modules/krds-uiux/resources/img/component/icon
+COPY --from=assets /build/node_modules/pretendard-gov/dist/web/static/woff2-subset /app/node_modules/pretendard-gov/dist/web/static/woff2-subset
 # Build-time values only: collectstatic and compilemessages read settings but serve nothing.
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py compilemessages --ignore=node_modules -v 0 \
     && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v 0 \

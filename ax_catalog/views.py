@@ -32,6 +32,8 @@ def index(request):
         "query": query,
         "gaps": selectors.practice_gaps(missing),
         "missing": missing,
+        # Shown on the button that opens the collapsed filters.
+        "active_filters": sum(len(values) for values in selected.values()) + len(missing),
     }
     template = "ax_catalog/partials/results.html" if request.htmx else "ax_catalog/index.html"
     return render(request, template, context)

@@ -18,7 +18,7 @@ from core import roles, spreadsheet
 from core.audit import AuditLog
 from evaluation import evidence, reviews, round_templates, scoring, selectors, services
 from evaluation.labels import PUBLISHABLE_EXTRA
-from evaluation.models import RUBRIC, Appeal, ReviewAssignment, Round
+from evaluation.models import RUBRIC, RUBRIC_HELP, SCORE_LABELS, Appeal, ReviewAssignment, Round
 from evaluation.panel_agreement import panel_expert_agreement
 from evaluation.publication import public_view
 from evaluation.serialize import scorecard_dict
@@ -404,10 +404,10 @@ def review(request, assignment_id: int):
         {
             "assignment": assignment,
             "turns": assignment.battle.turns.all(),
-            "rubric": RUBRIC,
+            "rubric": [(key, label, RUBRIC_HELP[key]) for key, label in RUBRIC.items()],
             "error": error,
             "posted": request.POST if error else {},
-            "scale": range(1, 6),
+            "scale": SCORE_LABELS.items(),
         },
         status=400 if error else 200,
     )

@@ -351,6 +351,24 @@ STATICFILES_DIRS = [
     ("vendor/dompurify", BASE_DIR / "node_modules" / "dompurify" / "dist"),
     ("vendor/highlight", BASE_DIR / "node_modules" / "@highlightjs" / "cdn-assets"),
 ]
+# Packages of which the pages use a few files only (portal/staticfiles.py): the design system KRDS (its
+# compiled CSS, the tokens it imports and the icons it draws) and two weights of the web font
+# Pretendard GOV, in the subset that holds the 2,350 common Hangul syllables, Latin and symbols.
+NODE_STATIC_FILES = {
+    "vendor/krds": (
+        BASE_DIR / "node_modules" / "krds-uiux" / "resources",
+        ["css/component/output.css", "css/token/krds_tokens.css", "img/component/icon/*.svg"],
+    ),
+    "vendor/pretendard-gov": (
+        BASE_DIR / "node_modules" / "pretendard-gov" / "dist" / "web" / "static" / "woff2-subset",
+        ["PretendardGOV-Regular.subset.woff2", "PretendardGOV-Bold.subset.woff2"],
+    ),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "portal.staticfiles.NodeFilesFinder",
+]
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,9 +4,13 @@ each role's work."""
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -88,15 +92,42 @@ LANDINGS = (
 )
 
 
-@login_required
-def landing(request):
-    """After login (with no page asked for), each role lands on its own work, not on a page that
-    refuses it: an editor on the catalogue's workbench, an expert on the review queue."""
-    mine = roles.user_roles(request.user)
+def landing_url(user) -> str:
+    """Where a person lands after login when no page was asked for: their own work, not a page that
+    refuses them (an editor on the catalogue's workbench, an expert on the review queue)."""
+    mine = roles.user_roles(user)
     for role, url_name in LANDINGS:
         if role in mine:
-            return redirect(url_name)
-    return redirect("home")
+            return reverse(url_name)
+    return reverse("home")
+
+
+@login_required
+def landing(request):
+    """The same landing as a page, for sign-ins that end on LOGIN_REDIRECT_URL (the identity provider)."""
+    return redirect(landing_url(request.user))
+
+
+class LoginForm(AuthenticationForm):
+    # Plain Korean on what went wrong and what to do; Django's own sentence names the field labels.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "아이디 또는 비밀번호가 맞지 않습니다. 대문자와 소문자를 구별하니 확인하고 다시 입력해 주세요."
+        ),
+        "inactive": _("사용이 멈춘 계정입니다. 포털 관리자에게 문의해 주세요."),
+    }
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, keeping the username after a failed attempt (the form is bound) and sending
+    each role to its work when no safe `next` was given."""
+
+    template_name = "portal/login.html"
+    form_class = LoginForm
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 @login_required

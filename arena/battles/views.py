@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arena import model_cards
 from arena.battles import events, selectors, services
@@ -242,9 +242,15 @@ def my_data(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def my_data_delete(request):
+    """GET asks first (what will go, that it cannot be undone; works without script); the POST from
+    that page deletes."""
     voter = session_voter(request.session)
+    if request.method == "GET":
+        if voter is None:
+            return redirect("arena:my_data")
+        return render(request, "arena/my_data_delete.html", selectors.citizen_data(voter=voter))
     if voter is not None:
         result = services.citizen_data_delete(voter=voter)
         panel.member_access_erase(voter=voter)

@@ -12,10 +12,15 @@ def test_filter_by_two_facets_and_open_a_case(page, portal_url):
     page.goto(portal_url + "/ax/")
     expect(page.get_by_test_id("usecase-card")).to_have_count(14)
     assert_no_axe_violations(page)
+    # the filters wait behind one button that counts the active ones
+    expect(page.get_by_test_id("facet-stage-operation")).to_be_hidden()
+    expect(page.get_by_test_id("filter-toggle")).to_have_text("필터 (0)")
+    page.get_by_test_id("filter-toggle").click()
     page.get_by_test_id("facet-stage-operation").check()
     expect(page.get_by_test_id("usecase-card")).to_have_count(7)
     page.get_by_test_id("facet-topic-civil_service").check()
     expect(page.get_by_test_id("usecase-card")).to_have_count(3)
+    expect(page.get_by_test_id("filter-toggle")).to_have_text("필터 (2)")
     assert "stage=operation" in page.url and "topic=civil_service" in page.url
     assert_no_axe_violations(page)
     page.get_by_test_id("usecase-card").first.get_by_role("link").click()
@@ -101,6 +106,7 @@ def test_high_impact_cases_without_an_independent_review_on_a_phone(page, portal
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(portal_url + "/ax/")
     expect(page.get_by_test_id("usecase-card")).to_have_count(20)  # first page of 25
+    page.get_by_test_id("filter-toggle").click()  # the filters fold behind one button on a phone
     page.get_by_test_id("missing-independent_review").check()
     expect(page.get_by_test_id("usecase-card")).to_have_count(3)
     assert "missing=independent_review" in page.url

@@ -2,7 +2,7 @@
 
 import pytest
 from django.test import override_settings
-from django.urls import path
+from django.urls import include, path
 
 from core.errors import Forbidden, NotFound
 
@@ -15,7 +15,8 @@ def missing(request):
     raise NotFound("찾는 라운드가 없습니다.")
 
 
-urlpatterns = [path("forbidden/", forbidden), path("missing/", missing)]
+# The site's URLs too: the error pages are drawn inside the site's header, which links its pages.
+urlpatterns = [path("forbidden/", forbidden), path("missing/", missing), path("", include("portal.urls"))]
 
 
 @override_settings(ROOT_URLCONF=__name__)
