@@ -29,6 +29,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && rm /tmp/requirements.txt
 COPY . .
 COPY --from=assets /build/node_modules/htmx.org /app/node_modules/htmx.org
+# The answer renderer (issue 17): the folders STATICFILES_DIRS names, nothing else of the packages.
+COPY --from=assets /build/node_modules/markdown-it/dist/browser /app/node_modules/markdown-it/dist/browser
+COPY --from=assets /build/node_modules/dompurify/dist /app/node_modules/dompurify/dist
+COPY --from=assets /build/node_modules/@highlightjs/cdn-assets /app/node_modules/@highlightjs/cdn-assets
 # Of the design system and the web font, only what NODE_STATIC_FILES serves (pretendard-gov is 200 MB).
 COPY --from=assets /build/node_modules/krds-uiux/resources/css /app/node_modules/krds-uiux/resources/css
 COPY --from=assets /build/node_modules/krds-uiux/resources/img/component/icon /app/node_modules/krds-uiux/resources/img/component/icon

@@ -90,6 +90,22 @@ def test_the_image_runs_as_nobody_in_particular_on_a_read_only_tree():
     assert {".venv", "node_modules", "var", ".env"} <= set(ignored)
 
 
+def test_the_image_carries_every_browser_package_the_pages_are_served_from(settings):
+    """The image copies node_modules piecemeal (the font package alone is 200 MB): every folder the
+    static settings serve from must be among the copies, or a page loads without its scripts."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    copied = re.findall(r"^COPY --from=assets /build/(node_modules/\S+) /app/\1$", dockerfile, flags=re.M)
+    served = [Path(entry[1] if isinstance(entry, tuple) else entry) for entry in settings.STATICFILES_DIRS]
+    served += [Path(root) for root, _patterns in settings.NODE_STATIC_FILES.values()]
+    node = ROOT / "node_modules"
+    needed = [p.relative_to(ROOT).as_posix() for p in served if p.is_relative_to(node)]
+    assert len(needed) >= 6
+    for folder in needed:
+        assert any(folder == c or folder.startswith(c + "/") or c.startswith(folder + "/") for c in copied), (
+            folder
+        )
+
+
 def entrypoint(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in INHERITED}
     clean["PATH"] = f"{ROOT / '.venv' / 'bin'}:{clean.get('PATH', '')}"
