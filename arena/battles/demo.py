@@ -111,6 +111,19 @@ def demo_versions_load(*, base_url: str, battles: int = 4000, seed: int = 11) ->
                 when,
             )
         )
+    voted_battles_store(made)
+    version_retire(
+        endpoint=old,
+        reason=ModelEndpoint.Retirement.SUPERSEDED,
+        retired_on=timezone.localdate(now - dt.timedelta(days=14)),
+        note="데모: 나래-데모로 대체됨",
+    )
+    return True
+
+
+def voted_battles_store(made: list[tuple[Battle, Vote, dt.datetime]]) -> None:
+    """Write made-up one-turn battles with their votes, dated `when`, and chain the votes into the
+    ledger as the portal's own votes are."""
     Battle.objects.bulk_create([b for b, _, _ in made], batch_size=1000)
     Turn.objects.bulk_create(
         [
@@ -135,13 +148,6 @@ def demo_versions_load(*, base_url: str, battles: int = 4000, seed: int = 11) ->
     Battle.objects.bulk_update([b for b, _, _ in made], ["created_at"], batch_size=1000)
     Vote.objects.bulk_update([v for _, v, _ in made], ["created_at"], batch_size=1000)
     _ledger_extend([v for _, v, _ in made])
-    version_retire(
-        endpoint=old,
-        reason=ModelEndpoint.Retirement.SUPERSEDED,
-        retired_on=timezone.localdate(now - dt.timedelta(days=14)),
-        note="데모: 나래-데모로 대체됨",
-    )
-    return True
 
 
 def _answer(model_id: str, prompt: str) -> str:

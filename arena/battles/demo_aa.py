@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from arena.battles import sampling
-from arena.battles.demo import PROMPTS, STRENGTH, _answer, _ledger_extend
+from arena.battles.demo import STRENGTH, voted_battles_store
 from arena.endpoints.aa_tests import aa_test_enrol
-from arena.models import AATest, Battle, ModelEndpoint, Turn, Vote
+from arena.models import AATest, Battle, ModelEndpoint, Vote
 
 ORIGINAL = "demo-daon"
 TWIN_NAME = "다온-데모 (A/A)"
@@ -64,28 +64,5 @@ def demo_aa_test_load(*, battles: int = 2400, seed: int = 16) -> bool:
         )
         vote = Vote(battle=battle, choice=choice, voter=battle.voter, seconds_after_last_token=12.0)
         made.append((battle, vote, now - dt.timedelta(days=10) * (1 - (i + 0.5) / battles)))
-    Battle.objects.bulk_create([b for b, _, _ in made], batch_size=1000)
-    Turn.objects.bulk_create(
-        [
-            Turn(
-                battle=b,
-                index=0,
-                prompt=(prompt := PROMPTS[n % len(PROMPTS)]),
-                response_a=_answer(b.model_a_version, prompt),
-                response_b=_answer(b.model_b_version, prompt),
-                finish_reason_a="stop",
-                finish_reason_b="stop",
-                started_at=when - dt.timedelta(seconds=40),
-                finished_at=when - dt.timedelta(seconds=12),
-            )
-            for n, (b, _, when) in enumerate(made)
-        ],
-        batch_size=1000,
-    )
-    Vote.objects.bulk_create([v for _, v, _ in made], batch_size=1000)
-    for battle, vote, when in made:
-        battle.created_at = vote.created_at = when
-    Battle.objects.bulk_update([b for b, _, _ in made], ["created_at"], batch_size=1000)
-    Vote.objects.bulk_update([v for _, v, _ in made], ["created_at"], batch_size=1000)
-    _ledger_extend([v for _, v, _ in made])
+    voted_battles_store(made)
     return True
