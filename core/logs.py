@@ -81,6 +81,7 @@ class PlainFormatter(logging.Formatter):
 
 def logging_config(*, level: str, json: bool) -> dict:
     """The LOGGING dict of the settings (and of gunicorn's own logger, portal/gunicorn_conf.py)."""
+    server_level = level if logging.getLevelName(level.upper()) >= logging.INFO else "INFO"
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -102,9 +103,13 @@ def logging_config(*, level: str, json: bool) -> dict:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             **{name: {"level": "WARNING" if name.startswith("http") else "INFO"} for name in QUIET_LOGGERS},
-            # gunicorn's and uvicorn's own loggers go through the same handler (not their own).
-            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-            "uvicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # gunicorn's and uvicorn's own loggers go through the same handler (not their own), at
+            # LOG_LEVEL but never below INFO: uvicorn says "connection open" for every websocket at
+            # INFO, which WARNING silences, and its DEBUG is per-message noise.
+            **{
+                name: {"handlers": ["console"], "level": server_level, "propagate": False}
+                for name in ("gunicorn.error", "uvicorn.error")
+            },
             # uvicorn's access log carries the client's address: the portal logs requests itself.
             "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
             "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},

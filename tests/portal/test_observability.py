@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosed
 from arena.consent import consent_give
 from arena.models import Battle, Turn
 from core import draining
-from core.logs import PortalJsonFormatter, RequestIdFilter
+from core.logs import PortalJsonFormatter, RequestIdFilter, logging_config
 from portal.workers import DrainingServer
 from tests.conftest import register_attested
 from tests.servers import ServerThread
@@ -139,6 +139,20 @@ async def test_a_failing_endpoint_is_counted_by_kind(live_portal, one_dead_endpo
         - metric_value(before, "kai_battle_turns_total", outcome="failed")
         == 1
     )
+
+
+def test_the_servers_own_loggers_follow_log_level_but_never_below_info():
+    """uvicorn logs "connection open" per websocket at INFO: LOG_LEVEL=WARNING must silence it (a load
+    test or a quiet node), and LOG_LEVEL=DEBUG must not turn on its per-message chatter."""
+    import logging.config
+
+    from django.conf import settings
+
+    for level, expected in (("WARNING", logging.WARNING), ("INFO", logging.INFO), ("DEBUG", logging.INFO)):
+        logging.config.dictConfig(logging_config(level=level, json=True))
+        for name in ("uvicorn.error", "gunicorn.error"):
+            assert logging.getLogger(name).level == expected, (level, name)
+    logging.config.dictConfig(settings.LOGGING)  # as the other tests expect it
 
 
 def test_metrics_are_for_the_monitoring_network_or_the_token_holder_only(client, settings):
