@@ -35,7 +35,7 @@ ARENA_CONTEXT_IMPORTS = {
     "safety": {"endpoints"},
     "ratings": {"safety"},  # the open export redacts once more on the way out
     "integrity": {"ratings"},
-    "panel": {"safety"},  # a vote reason is redacted before it is kept
+    "panel": {"safety", "ratings"},  # a vote reason is redacted; a session's results are ratings' records
     "battles": {"safety", "endpoints", "integrity", "ratings", "panel"},
 }
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from arena.errors import ArenaError
 from arena.models import Cohort, CohortMember, Vote
+from arena.ratings.records import model_records
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud in a classroom
 CODE_LENGTH = 6
@@ -110,24 +111,7 @@ def cohort_results(cohort: Cohort) -> list[dict] | None:
     half), best first; None until the session is large enough to protect its participants."""
     if not cohort_progress(cohort).results_ready:
         return None
-    table: dict[int, dict] = {}
     votes = Vote.objects.filter(cohort=cohort, inclusion=Vote.Inclusion.VALID).select_related(
         "battle__model_a__team", "battle__model_b__team"
     )
-    for vote in votes:
-        for side, endpoint in (("a", vote.battle.model_a), ("b", vote.battle.model_b)):
-            row = table.setdefault(
-                endpoint.pk,
-                {"model": endpoint.name, "team": endpoint.team.name, "wins": 0, "ties": 0, "losses": 0},
-            )
-            if vote.choice == side:
-                row["wins"] += 1
-            elif vote.choice in (Vote.Choice.TIE, Vote.Choice.BOTH_BAD):
-                row["ties"] += 1
-            else:
-                row["losses"] += 1
-    for row in table.values():
-        games = row["wins"] + row["ties"] + row["losses"]
-        row["games"] = games
-        row["share"] = (row["wins"] + row["ties"] / 2) / games if games else None
-    return sorted(table.values(), key=lambda r: (-(r["share"] or 0), -r["games"], r["model"]))
+    return model_records(votes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from arena.models import LeaderboardSnapshot, Vote
+from arena.ratings.records import model_records
 from arena.ratings.snapshots import snapshot_latest
 
 
@@ -23,34 +24,9 @@ def personal_board(voter: str | None) -> dict:
         .filter(~Q(inclusion=Vote.Inclusion.DELETED_BY_CITIZEN))
         .select_related("battle__model_a__team", "battle__model_b__team")
     )
-    table: dict[int, dict] = {}
-    count = 0
-    for vote in votes:
-        count += 1
-        for side, endpoint in (("a", vote.battle.model_a), ("b", vote.battle.model_b)):
-            row = table.setdefault(
-                endpoint.pk,
-                {
-                    "endpoint_id": endpoint.pk,
-                    "model": endpoint.name,
-                    "team": endpoint.team.name,
-                    "is_demo": endpoint.team.is_demo,
-                    "wins": 0,
-                    "ties": 0,
-                    "losses": 0,
-                },
-            )
-            if vote.choice == side:
-                row["wins"] += 1
-            elif vote.choice in (Vote.Choice.TIE, Vote.Choice.BOTH_BAD):
-                row["ties"] += 1
-            else:
-                row["losses"] += 1
-    rows = list(table.values())
-    for row in rows:
-        row["games"] = row["wins"] + row["ties"] + row["losses"]
-        row["share"] = (row["wins"] + row["ties"] / 2) / row["games"]
-    rows.sort(key=lambda r: (-r["share"], -r["games"], r["model"]))
+    votes = list(votes)
+    count = len(votes)
+    rows = model_records(votes)
     _positions(rows, key=lambda r: r["share"], field="mine")
 
     snapshot = snapshot_latest(LeaderboardSnapshot.View.OVERALL)
